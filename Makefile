@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# hvmod: top-level build. The module is built by Kbuild (see ./Kbuild)
+# against KDIR: by default the headers of the sandbox kernel (Debian's
+# linux-headers-amd64); on a real host, KDIR=/lib/modules/$(uname -r)/build.
+
+ABI ?= $(shell scripts/abi 2>/dev/null)
+KDIR ?= /usr/src/linux-headers-$(ABI)
+LINUX_SRC ?= $(CURDIR)/.cache/linux-source
+CHECKPATCH := $(LINUX_SRC)/scripts/checkpatch.pl
+# Everything of the module that checkpatch must find clean.
+MODULE_SRCS = Kbuild $(wildcard kmod/*.[chS] svm/*.[chS] vmx/*.[chS] \
+			       npt/*.[chS] iommu/*.[chS])
+
+all: module hvtool selftests unit
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+hvtool:
+	$(MAKE) -C userspace
+
+selftests:
+	$(MAKE) -C selftests LINUX_SRC=$(LINUX_SRC)
+
+unit:
+	$(MAKE) -C selftests/unit
+
+# sparse on every module source (C=2: also files already built).
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+checkpatch:
+	$(CHECKPATCH) --strict --no-tree --terse --show-types -f $(MODULE_SRCS)
+
+deps:
+	scripts/deps
+
+# Builds, native unit tests, then the selftests in both emulator sandboxes
+# against hvmod and KVM. Ends with "N passed, N failed".
+check: deps
+	scripts/check
+
+# The same suite on this machine's own VT-x/AMD-V (as root, no emulator).
+check-host:
+	scripts/check --host
+
+demo: deps
+	scripts/demo
+
+demo-host:
+	scripts/demo --host
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
+	$(MAKE) -C selftests/unit clean
+
+.PHONY: all module hvtool selftests unit sparse checkpatch deps check \
+	check-host demo demo-host clean

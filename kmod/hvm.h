@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * hvmod core objects: VMs and vCPUs, as seen by the arch-neutral core.
+ *
+ * Lock legend for struct fields:
+ *   (o)  set once at creation, read-only afterwards
+ *   [lock] protected by the struct's lock
+ *   [V]  protected by the vCPU's mutex (held by every vCPU ioctl)
+ */
+#ifndef HVMOD_HVM_H
+#define HVMOD_HVM_H
+
+#include <linux/kref.h>
+#include <linux/mutex.h>
+#include <linux/kvm.h>
+#include <linux/fs.h>
+
+#include "kmod/arch_ops.h"
+
+#define HVM_API_VERSION		12
+/*
+ * vCPU ids are the guests' APIC ids; without x2APIC support they must fit
+ * the xAPIC's 8-bit id, and 0xff is the broadcast id: ids 0..254. The
+ * vCPU count bounds the per-VM array.
+ */
+#define HVM_MAX_VCPUS		64
+#define HVM_MAX_VCPU_ID		255
+/* Page 0: struct kvm_run; page 1: port I/O data (KVM_PIO_PAGE_OFFSET). */
+#define HVM_VCPU_MMAP_PAGES	2
+
+struct hvm_vm {
+	struct kref kref;		/* VM fd + one per vCPU fd */
+	struct mm_struct *mm;		/* (o) creator's mm, mmgrab()ed */
+	struct mutex lock;		/* serializes vCPU creation */
+	struct hvm_vcpu *vcpus[HVM_MAX_VCPUS];	/* [lock] */
+	unsigned int nr_vcpus;		/* [lock] */
+	void *arch;			/* (o) back end's VM state */
+};
+
+struct hvm_vcpu {
+	struct hvm_vm *vm;		/* (o) */
+	u32 id;				/* (o) KVM_CREATE_VCPU argument */
+	struct mutex mutex;		/* one ioctl at a time */
+	struct kvm_run *run;		/* (o) mmap page 0 */
+	void *pio_data;			/* (o) mmap page 1 */
+	struct kvm_regs regs;		/* [V] general registers, RIP, RFLAGS */
+	void *arch;			/* (o) back end's vCPU state */
+};
+
+/* kmod/dev.c */
+long hvm_check_extension(long cap);
+int hvm_dev_register(void);
+void hvm_dev_unregister(void);
+
+/* kmod/vm.c */
+int hvm_vm_create_fd(unsigned long type);
+void hvm_vm_put(struct hvm_vm *vm);
+
+/* kmod/vcpu.c */
+struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);
+void hvm_vcpu_free(struct hvm_vcpu *vcpu);
+int hvm_vcpu_create_fd(struct hvm_vcpu *vcpu);
+
+/* kmod/virt.c: virtualization on every CPU while at least one VM lives. */
+int hvm_virt_init(void);
+void hvm_virt_exit(void);
+int hvm_virt_get(void);
+void hvm_virt_put(void);
+
+/* kmod/objects.c: live-object accounting, visible in debugfs. */
+enum hvm_object_kind {
+	HVM_OBJ_VMS,
+	HVM_OBJ_VCPUS,
+	HVM_OBJ_PAGES,
+	HVM_OBJ_PINNED,
+	HVM_OBJ_NR,
+};
+
+void hvm_objects_inc(enum hvm_object_kind kind);
+void hvm_objects_dec(enum hvm_object_kind kind);
+struct page *hvm_page_alloc(void);
+void hvm_page_free(struct page *page);
+void *hvm_page_alloc_virt(void);
+void hvm_page_free_virt(void *va);
+int hvm_debugfs_init(void);
+void hvm_debugfs_exit(void);
+
+#endif /* HVMOD_HVM_H */
