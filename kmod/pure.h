@@ -23,4 +23,10 @@ typedef unsigned long long u64;
 #define BIT_ULL(n)	(1ULL << (n))
 #endif
 
+/* For one-line feature reports in the kernel log. */
+static inline const char *hvm_yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
 #endif /* HVMOD_PURE_H */

@@ -30,17 +30,12 @@ const char *svm_caps_missing(const struct svm_caps *caps)
 	return NULL;
 }
 
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
-}
-
 int svm_caps_describe(const struct svm_caps *caps, char *buf, size_t len)
 {
 	return snprintf(buf, len,
 			"SVM revision %u, %u ASIDs, NPT %s, NRIP-save %s, decode assists %s, VMCB clean bits %s, flush-by-ASID %s, vGIF %s, pause filter %s",
-			caps->revision, caps->nr_asids, yes_no(caps->npt),
-			yes_no(caps->nrip_save), yes_no(caps->decode_assists),
-			yes_no(caps->vmcb_clean), yes_no(caps->flush_by_asid),
-			yes_no(caps->vgif), yes_no(caps->pause_filter));
+			caps->revision, caps->nr_asids, hvm_yes_no(caps->npt),
+			hvm_yes_no(caps->nrip_save), hvm_yes_no(caps->decode_assists),
+			hvm_yes_no(caps->vmcb_clean), hvm_yes_no(caps->flush_by_asid),
+			hvm_yes_no(caps->vgif), hvm_yes_no(caps->pause_filter));
 }

@@ -86,22 +86,17 @@ const char *vmx_caps_missing(const struct vmx_caps *caps)
 	return NULL;
 }
 
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
-}
-
 int vmx_caps_describe(const struct vmx_caps *caps, char *buf, size_t len)
 {
 	return snprintf(buf, len,
 			"VMCS revision %#x, EPT %s (2M %s, A/D %s, INVEPT %s), VPID %s (INVVPID %s), unrestricted guest %s, preemption timer %s, true controls %s",
-			caps->vmcs_revision, yes_no(caps->ept),
-			yes_no(caps->ept_2m), yes_no(caps->ept_ad),
-			yes_no(caps->invept), yes_no(caps->vpid),
-			yes_no(caps->invvpid),
-			yes_no(caps->unrestricted_guest),
-			yes_no(caps->preemption_timer),
-			yes_no(caps->true_ctls));
+			caps->vmcs_revision, hvm_yes_no(caps->ept),
+			hvm_yes_no(caps->ept_2m), hvm_yes_no(caps->ept_ad),
+			hvm_yes_no(caps->invept), hvm_yes_no(caps->vpid),
+			hvm_yes_no(caps->invvpid),
+			hvm_yes_no(caps->unrestricted_guest),
+			hvm_yes_no(caps->preemption_timer),
+			hvm_yes_no(caps->true_ctls));
 }
 
 /*
