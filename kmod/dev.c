@@ -27,6 +27,11 @@ long hvm_check_extension(long cap)
 		return HVM_MAX_VCPUS;
 	case KVM_CAP_MAX_VCPU_ID:
 		return HVM_MAX_VCPU_ID;
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_READONLY_MEM:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return HVM_MEMSLOTS;
 	default:
 		return 0;
 	}

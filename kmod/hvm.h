@@ -5,6 +5,7 @@
  * Lock legend for struct fields:
  *   (o)  set once at creation, read-only afterwards
  *   [lock] protected by the struct's lock
+ *   [S]  protected by the VM's slots_lock (serializes memory slot changes)
  *   [V]  protected by the vCPU's mutex (held by every vCPU ioctl)
  */
 #ifndef HVMOD_HVM_H
@@ -27,6 +28,23 @@
 #define HVM_MAX_VCPU_ID		255
 /* Page 0: struct kvm_run; page 1: port I/O data (KVM_PIO_PAGE_OFFSET). */
 #define HVM_VCPU_MMAP_PAGES	2
+/*
+ * User memory slots per VM (KVM_CAP_NR_MEMSLOTS), one address space: ids
+ * 0..31 in bits 0-15 of the slot field, bits 16-31 must be 0.
+ */
+#define HVM_MEMSLOTS		32
+
+/*
+ * One guest-physical memory slot (KVM_SET_USER_MEMORY_REGION): guest
+ * frames [base_gfn, base_gfn + npages) are backed by the caller's memory
+ * at userspace_addr. As in KVM, a slot with npages 0 does not exist.
+ */
+struct hvm_memslot {
+	u64 base_gfn;
+	u64 npages;			/* 0: free */
+	u64 userspace_addr;
+	u32 flags;			/* 0 or KVM_MEM_READONLY */
+};
 
 struct hvm_vm {
 	struct kref kref;		/* VM fd + one per vCPU fd */
@@ -34,6 +52,14 @@ struct hvm_vm {
 	struct mutex lock;		/* serializes vCPU creation */
 	struct hvm_vcpu *vcpus[HVM_MAX_VCPUS];	/* [lock] */
 	unsigned int nr_vcpus;		/* [lock] */
+	/*
+	 * Serializes memory slot changes; taken alone (never with lock or
+	 * a vCPU mutex held) for now. The nested page fault path will look
+	 * slots up (hvm_memslot_find()) under it, or under a scheme that
+	 * replaces it for that path.
+	 */
+	struct mutex slots_lock;
+	struct hvm_memslot memslots[HVM_MEMSLOTS];	/* [S] index: slot id */
 	void *arch;			/* (o) back end's VM state */
 };
 
@@ -55,6 +81,11 @@ void hvm_dev_unregister(void);
 /* kmod/vm.c */
 int hvm_vm_create_fd(unsigned long type);
 void hvm_vm_put(struct hvm_vm *vm);
+
+/* kmod/memslot.c */
+int hvm_vm_set_user_memory_region(struct hvm_vm *vm,
+				  const void __user *argp);
+struct hvm_memslot *hvm_memslot_find(struct hvm_vm *vm, u64 gpa);
 
 /* kmod/vcpu.c */
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);

@@ -100,6 +100,8 @@ static long hvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvm_vm_create_vcpu(vm, arg);
 	case KVM_CHECK_EXTENSION:
 		return hvm_check_extension(arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		return hvm_vm_set_user_memory_region(vm, (void __user *)arg);
 	default:
 		/* KVM's VM fd answers unknown ioctls with -ENOTTY. */
 		return -ENOTTY;
@@ -130,6 +132,7 @@ static struct hvm_vm *hvm_vm_alloc(void)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&vm->kref);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->slots_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	if (hvm_ops->vm_init) {

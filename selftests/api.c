@@ -18,9 +18,9 @@
 
 /* Capabilities hvmod does not implement yet but KVM 6.1 x86 reports. */
 static const long unimplemented_caps[] = {
-	KVM_CAP_USER_MEMORY,
 	KVM_CAP_IRQCHIP,
 	KVM_CAP_IMMEDIATE_EXIT,
+	KVM_CAP_SET_TSS_ADDR,
 };
 
 /* Numbers no KVM version defines. */
