@@ -79,18 +79,6 @@ static int run_cases(const struct ioctl_case *c, int n)
 	return 0;
 }
 
-/* Exit status of the child, or 128 + signal if it was killed. */
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 static void expect_errno_all(struct __test_metadata *_metadata, int fd,
 			     const unsigned long *reqs, unsigned int n,
 			     int err)

@@ -166,17 +166,6 @@ static uint64_t user_space_end(unsigned long pg)
 	return (1ULL << 47) - pg;
 }
 
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 TEST_F(memslots, caps)
 {
 	long nr = check_cap(self->dev, KVM_CAP_NR_MEMSLOTS);

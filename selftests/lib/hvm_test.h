@@ -71,6 +71,9 @@ int mem_sample_take(struct mem_sample *sample);
 
 long env_long(const char *name, long def);
 
+/* Exit status of a child, 128 + signal if it was killed, -1 on error. */
+int wait_child(int pid);
+
 /* Module handling for the rmmod test: each returns 0 or an errno. */
 bool module_loaded(void);
 int module_unload(void);
