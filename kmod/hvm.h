@@ -54,9 +54,8 @@ struct hvm_vm {
 	unsigned int nr_vcpus;		/* [lock] */
 	/*
 	 * Serializes memory slot changes; taken alone (never with lock or
-	 * a vCPU mutex held) for now. The nested page fault path will look
-	 * slots up (hvm_memslot_find()) under it, or under a scheme that
-	 * replaces it for that path.
+	 * a vCPU mutex held) for now. The nested page fault path will need
+	 * a slot lookup under it, or under a scheme that replaces it there.
 	 */
 	struct mutex slots_lock;
 	struct hvm_memslot memslots[HVM_MEMSLOTS];	/* [S] index: slot id */
@@ -85,7 +84,6 @@ void hvm_vm_put(struct hvm_vm *vm);
 /* kmod/memslot.c */
 int hvm_vm_set_user_memory_region(struct hvm_vm *vm,
 				  const void __user *argp);
-struct hvm_memslot *hvm_memslot_find(struct hvm_vm *vm, u64 gpa);
 
 /* kmod/vcpu.c */
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);

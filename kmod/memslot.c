@@ -85,11 +85,6 @@ static u64 hvm_memslot_max_gfn(void)
 	return (1ULL << (bits - PAGE_SHIFT)) - 1;
 }
 
-static bool hvm_memslot_contains(const struct hvm_memslot *slot, u64 gfn)
-{
-	return slot->npages && gfn - slot->base_gfn < slot->npages;
-}
-
 /*
  * kvm_check_memslot_overlap(): does any slot other than @id intersect
  * [@start, @end)?
@@ -149,11 +144,10 @@ static int hvm_memslot_delete(struct hvm_vm *vm, struct hvm_memslot *slot)
 }
 
 static int hvm_memslot_create(struct hvm_vm *vm, unsigned int id,
-			      const struct kvm_userspace_memory_region *mem)
+			      const struct kvm_userspace_memory_region *mem,
+			      u64 base_gfn, u64 npages)
 {
 	struct hvm_memslot *slot = &vm->memslots[id];
-	u64 base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
-	u64 npages = mem->memory_size >> PAGE_SHIFT;
 	int r;
 
 	/*
@@ -177,11 +171,10 @@ static int hvm_memslot_create(struct hvm_vm *vm, unsigned int id,
  * hvmod refuses; so the same base is "nothing to change".
  */
 static int hvm_memslot_modify(struct hvm_vm *vm, unsigned int id,
-			      const struct kvm_userspace_memory_region *mem)
+			      const struct kvm_userspace_memory_region *mem,
+			      u64 base_gfn, u64 npages)
 {
 	struct hvm_memslot *slot = &vm->memslots[id];
-	u64 base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
-	u64 npages = mem->memory_size >> PAGE_SHIFT;
 	int r;
 
 	if (mem->userspace_addr != slot->userspace_addr ||
@@ -203,13 +196,15 @@ static int hvm_memslot_set(struct hvm_vm *vm, unsigned int id,
 			   const struct kvm_userspace_memory_region *mem)
 {
 	struct hvm_memslot *slot = &vm->memslots[id];
+	u64 base_gfn = mem->guest_phys_addr >> PAGE_SHIFT;
+	u64 npages = mem->memory_size >> PAGE_SHIFT;
 
 	lockdep_assert_held(&vm->slots_lock);
-	if (!mem->memory_size)
+	if (!npages)
 		return hvm_memslot_delete(vm, slot);
 	if (!slot->npages)
-		return hvm_memslot_create(vm, id, mem);
-	return hvm_memslot_modify(vm, id, mem);
+		return hvm_memslot_create(vm, id, mem, base_gfn, npages);
+	return hvm_memslot_modify(vm, id, mem, base_gfn, npages);
 }
 
 static int hvm_set_memory_region(struct hvm_vm *vm,
@@ -244,20 +239,4 @@ int hvm_vm_set_user_memory_region(struct hvm_vm *vm,
 	if (copy_from_user(&mem, argp, sizeof(mem)))
 		return -EFAULT;
 	return hvm_set_memory_region(vm, &mem);
-}
-
-/*
- * The slot that holds guest-physical address @gpa, or NULL (an MMIO
- * address). For the nested page fault path; the caller holds slots_lock.
- */
-struct hvm_memslot *hvm_memslot_find(struct hvm_vm *vm, u64 gpa)
-{
-	u64 gfn = gpa >> PAGE_SHIFT;
-	unsigned int i;
-
-	lockdep_assert_held(&vm->slots_lock);
-	for (i = 0; i < HVM_MEMSLOTS; i++)
-		if (hvm_memslot_contains(&vm->memslots[i], gfn))
-			return &vm->memslots[i];
-	return NULL;
 }
