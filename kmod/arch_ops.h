@@ -12,12 +12,19 @@
  *                               cpu_disable of one "virtualization on" period
  *   cpu_enable, cpu_disable     on the CPU concerned, interrupts disabled
  *   vm_init .. vcpu_free        process context, no CPU affinity
+ *   vcpu_*, get/set_*, inject   process context, vCPU mutex held
+ *   enter_guest                 vCPU mutex held, preemption and interrupts
+ *                               disabled, virtualization on this CPU
  */
 #ifndef HVMOD_ARCH_OPS_H
 #define HVMOD_ARCH_OPS_H
 
+#include <linux/types.h>
+
 struct hvm_vm;
 struct hvm_vcpu;
+struct kvm_sregs;
+struct npt_format;
 
 struct hvm_arch_ops {
 	const char *name;	/* "svm" or "vmx": logs and debugfs */
@@ -45,6 +52,41 @@ struct hvm_arch_ops {
 	void (*vm_destroy)(struct hvm_vm *vm);
 	int (*vcpu_create)(struct hvm_vcpu *vcpu);
 	void (*vcpu_free)(struct hvm_vcpu *vcpu);
+
+	/* The nested page-table format (npt/npt_format.h). */
+	const struct npt_format *npt_format;
+
+	/*
+	 * One world switch: guest registers from vcpu->gpr/rip/rflags in,
+	 * and back out at the exit, which the back end records for
+	 * handle_exit. 0, or -errno if the CPU could not even try.
+	 */
+	int (*enter_guest)(struct hvm_vcpu *vcpu);
+	/*
+	 * Handles the exit recorded by enter_guest through the back end's
+	 * table indexed by hardware exit reason. Returns > 0 to enter the
+	 * guest again, 0 when vcpu->run describes an exit to userspace,
+	 * -errno for KVM_RUN to fail with.
+	 */
+	int (*handle_exit)(struct hvm_vcpu *vcpu);
+
+	/* Architectural state the core reads and writes. */
+	void (*get_sregs)(struct hvm_vcpu *vcpu, struct kvm_sregs *sregs);
+	int (*set_sregs)(struct hvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+	/* The task-priority register as CR8 (4 bits). */
+	u64 (*get_cr8)(struct hvm_vcpu *vcpu);
+	void (*set_cr8)(struct hvm_vcpu *vcpu, u64 cr8);
+	/* 0, or 1 if the MSR does not exist / the value is refused (#GP). */
+	int (*get_msr)(struct hvm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
+	/* Queues an exception for the next entry. */
+	void (*queue_exception)(struct hvm_vcpu *vcpu, u8 vector,
+				bool has_error, u32 error);
+	/* External interrupts (KVM_INTERRUPT, no in-kernel irqchip). */
+	bool (*interrupt_allowed)(struct hvm_vcpu *vcpu);
+	void (*inject_interrupt)(struct hvm_vcpu *vcpu, u8 vector);
+	/* Exit as soon as the guest can take an interrupt (or not). */
+	void (*set_irq_window)(struct hvm_vcpu *vcpu, bool on);
 };
 
 extern const struct hvm_arch_ops hvm_svm_ops;

@@ -15,8 +15,12 @@
 #include <linux/mutex.h>
 #include <linux/kvm.h>
 #include <linux/fs.h>
+#include <asm/fpu/api.h>
 
 #include "kmod/arch_ops.h"
+#include "kmod/cpuid.h"
+#include "kmod/x86_decode.h"
+#include "npt/npt.h"
 
 #define HVM_API_VERSION		12
 /*
@@ -46,6 +50,37 @@ struct hvm_memslot {
 	u32 flags;			/* 0 or KVM_MEM_READONLY */
 };
 
+/*
+ * Guest general registers in the hardware's numbering (the ModRM and REX
+ * register numbers, SDM vol. 2 2.1.5), which the decoder and the world
+ * switch use; KVM_GET/SET_REGS convert from and to struct kvm_regs.
+ */
+enum hvm_gpr {
+	HVM_RAX, HVM_RCX, HVM_RDX, HVM_RBX, HVM_RSP, HVM_RBP, HVM_RSI, HVM_RDI,
+	HVM_R8, HVM_R9, HVM_R10, HVM_R11, HVM_R12, HVM_R13, HVM_R14, HVM_R15,
+	HVM_NR_GPRS,
+};
+
+/*
+ * An instruction whose exit went to userspace and that the next KVM_RUN
+ * completes (api.rst: "the data [...] will be visible to the guest on
+ * the next KVM_RUN"): registers written from kvm_run, RIP advanced.
+ */
+enum hvm_pending_kind {
+	HVM_PENDING_NONE,
+	HVM_PENDING_PIO,	/* IN or OUT: run->io */
+	HVM_PENDING_MMIO,	/* one MMIO access: run->mmio */
+};
+
+struct hvm_pending {
+	enum hvm_pending_kind kind;
+	u64 next_rip;		/* RIP once the instruction is done */
+	struct x86_insn insn;	/* MMIO: the decoded instruction */
+	u64 gpa;		/* MMIO: address of the access */
+	u8 size;		/* bytes of the access */
+	bool in;		/* IN or MMIO read: data goes to the guest */
+};
+
 struct hvm_vm {
 	struct kref kref;		/* VM fd + one per vCPU fd */
 	struct mm_struct *mm;		/* (o) creator's mm, mmgrab()ed */
@@ -59,6 +94,16 @@ struct hvm_vm {
 	 */
 	struct mutex slots_lock;
 	struct hvm_memslot memslots[HVM_MEMSLOTS];	/* [S] index: slot id */
+	/*
+	 * Nested page tables, changed under slots_lock (faults and slot
+	 * changes); read by the CPUs' walkers while guests run.
+	 */
+	struct npt npt;			/* [S] */
+	/*
+	 * Bumped after every change that removes a translation; a vCPU
+	 * whose last-seen value differs flushes its TLB before entry.
+	 */
+	atomic64_t tlb_gen;
 	void *arch;			/* (o) back end's VM state */
 };
 
@@ -68,7 +113,15 @@ struct hvm_vcpu {
 	struct mutex mutex;		/* one ioctl at a time */
 	struct kvm_run *run;		/* (o) mmap page 0 */
 	void *pio_data;			/* (o) mmap page 1 */
-	struct kvm_regs regs;		/* [V] general registers, RIP, RFLAGS */
+	u64 gpr[HVM_NR_GPRS];		/* [V] enum hvm_gpr order */
+	u64 rip;			/* [V] */
+	u64 rflags;			/* [V] */
+	u64 apic_base;			/* [V] IA32_APIC_BASE as userspace set it */
+	struct hvm_pending pending;	/* [V] completed by the next KVM_RUN */
+	struct hvm_cpuid cpuid;		/* [V] KVM_SET_CPUID2 */
+	bool has_run;			/* [V] KVM_RUN was called once */
+	int irq_pending;		/* [V] KVM_INTERRUPT vector, or -1 */
+	struct fpu_guest guest_fpu;	/* [V] kernel's guest-FPU state */
 	void *arch;			/* (o) back end's vCPU state */
 };
 
@@ -84,6 +137,46 @@ void hvm_vm_put(struct hvm_vm *vm);
 /* kmod/memslot.c */
 int hvm_vm_set_user_memory_region(struct hvm_vm *vm,
 				  const void __user *argp);
+
+/* kmod/mmu.c: nested paging glue (npt/ on pinned user pages). */
+int hvm_mmu_init(struct hvm_vm *vm);
+void hvm_mmu_destroy(struct hvm_vm *vm);
+/* 0: mapped; 1: not guest RAM (or a write to a read-only slot): MMIO. */
+int hvm_mmu_fault(struct hvm_vcpu *vcpu, u64 gpa, bool write);
+int hvm_mmu_zap_slot(struct hvm_vm *vm, struct hvm_memslot *slot);
+/* Guest-physical reads and writes through the slots (never MMIO). */
+int hvm_read_guest(struct hvm_vm *vm, u64 gpa, void *buf, size_t len);
+int hvm_write_guest(struct hvm_vm *vm, u64 gpa, const void *buf,
+		    size_t len);
+
+/* kmod/run.c: KVM_RUN and the exits the core handles for both ends. */
+int hvm_vcpu_run(struct hvm_vcpu *vcpu);
+int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		 u64 next_rip);
+int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason);
+int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
+			    const u64 *data, u32 ndata);
+int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason);
+int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip);
+int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip);
+int hvm_handle_rdmsr(struct hvm_vcpu *vcpu, u64 next_rip);
+int hvm_handle_wrmsr(struct hvm_vcpu *vcpu, u64 next_rip);
+
+/* kmod/emulate.c: instructions the core decodes itself. */
+int hvm_fetch_insn(struct hvm_vcpu *vcpu, struct x86_insn *insn);
+int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip);
+int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 gpa);
+int hvm_complete_mmio(struct hvm_vcpu *vcpu);
+
+/* kmod/vcpu_state.c: the state ioctls of the vCPU fd other than REGS. */
+long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
+			  void __user *argp);
+bool hvm_cr0_valid(u64 cr0);
+bool hvm_cr4_valid(u64 cr4);
+bool hvm_efer_valid(u64 efer);
+/* 0, or 1 for an MSR that does not exist or a refused value (#GP). */
+int hvm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
+int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
 
 /* kmod/vcpu.c */
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);

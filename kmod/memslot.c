@@ -12,9 +12,10 @@
  * (KVM_MEM_LOG_DIRTY_PAGES is rejected), and guest-physical addresses
  * below 2^48, the reach of the 4-level nested page tables.
  *
- * Today a slot is only a record: nothing is pinned or mapped before the
- * nested page fault path exists. KVM_MEM_READONLY is stored; it takes
- * effect (writes become MMIO exits) with KVM_RUN.
+ * Guest pages are pinned and mapped lazily by the nested page fault path
+ * (kmod/mmu.c); deleting or moving a slot zaps its mappings, flushes and
+ * unpins before the slot changes. Writes to a KVM_MEM_READONLY slot are
+ * MMIO exits.
  */
 #include <linux/mm.h>
 #include <linux/nospec.h>
@@ -121,24 +122,16 @@ static int hvm_memslot_check_place(struct hvm_vm *vm, unsigned int id,
 	return 0;
 }
 
-/*
- * Called with slots_lock held before a slot is deleted or moved. Nothing
- * is mapped from a slot yet (no nested page faults before KVM_RUN), so
- * there is nothing to do. Once the fault path maps and pins guest pages,
- * this must, in this order: zap the slot's nested mappings, kick every
- * vCPU out of the guest, flush the VM's TLB entries on every CPU, and
- * only then unpin the slot's pages (see npt/npt.h).
- */
-static void hvm_memslot_zap(struct hvm_vm *vm, struct hvm_memslot *slot)
-{
-}
-
 /* __kvm_set_memory_region() with memory_size 0. */
 static int hvm_memslot_delete(struct hvm_vm *vm, struct hvm_memslot *slot)
 {
+	int r;
+
 	if (!slot->npages)
 		return -EINVAL;
-	hvm_memslot_zap(vm, slot);
+	r = hvm_mmu_zap_slot(vm, slot);
+	if (r)
+		return r;
 	memset(slot, 0, sizeof(*slot));
 	return 0;
 }
@@ -186,7 +179,9 @@ static int hvm_memslot_modify(struct hvm_vm *vm, unsigned int id,
 	r = hvm_memslot_check_place(vm, id, base_gfn, npages);
 	if (r)
 		return r;
-	hvm_memslot_zap(vm, slot);
+	r = hvm_mmu_zap_slot(vm, slot);
+	if (r)
+		return r;
 	slot->base_gfn = base_gfn;
 	return 0;
 }

@@ -16,18 +16,27 @@
 #include "kmod/hvm.h"
 
 #define HVM_RFLAGS_FIXED	0x2	/* RFLAGS bit 1 always reads as 1 */
+/* The APIC base of a bootstrap processor after RESET (SDM vol. 3A 11.4.4). */
+#define HVM_APIC_BASE_RESET	(0xfee00000ULL | MSR_IA32_APICBASE_ENABLE)
 
 /* Architectural INIT/RESET state of the registers KVM_GET_REGS returns. */
 static void hvm_vcpu_reset_regs(struct hvm_vcpu *vcpu)
 {
-	memset(&vcpu->regs, 0, sizeof(vcpu->regs));
-	vcpu->regs.rip = 0xfff0;
-	vcpu->regs.rflags = HVM_RFLAGS_FIXED;
+	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = HVM_RFLAGS_FIXED;
 	/*
 	 * EDX holds the processor signature after RESET (SDM vol. 3A 10.1.2);
 	 * KVM reports 0x600 until CPUID leaf 1 is set: so does hvmod.
 	 */
-	vcpu->regs.rdx = 0x600;
+	vcpu->gpr[HVM_RDX] = 0x600;
+	/* KVM makes vCPU 0 the bootstrap processor. */
+	vcpu->apic_base = HVM_APIC_BASE_RESET;
+	if (vcpu->id)
+		vcpu->apic_base &= ~MSR_IA32_APICBASE_BSP;
+	else
+		vcpu->apic_base |= MSR_IA32_APICBASE_BSP;
+	vcpu->irq_pending = -1;
 }
 
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id)
@@ -46,11 +55,15 @@ struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id)
 	if (!vcpu->run || !vcpu->pio_data)
 		goto fail;
 	hvm_vcpu_reset_regs(vcpu);
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
+		goto fail;
 	r = hvm_ops->vcpu_create(vcpu);
 	if (r)
-		goto fail;
+		goto fail_fpu;
 	hvm_objects_inc(HVM_OBJ_VCPUS);
 	return vcpu;
+fail_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 fail:
 	hvm_page_free_virt(vcpu->pio_data);
 	hvm_page_free_virt(vcpu->run);
@@ -61,15 +74,31 @@ fail:
 void hvm_vcpu_free(struct hvm_vcpu *vcpu)
 {
 	hvm_ops->vcpu_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	hvm_cpuid_free(&vcpu->cpuid);
 	hvm_page_free_virt(vcpu->pio_data);
 	hvm_page_free_virt(vcpu->run);
 	kfree(vcpu);
 	hvm_objects_dec(HVM_OBJ_VCPUS);
 }
 
+/* struct kvm_regs is rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8-r15. */
+static const u8 hvm_kvm_regs_order[HVM_NR_GPRS] = {
+	HVM_RAX, HVM_RBX, HVM_RCX, HVM_RDX, HVM_RSI, HVM_RDI, HVM_RSP, HVM_RBP,
+	HVM_R8, HVM_R9, HVM_R10, HVM_R11, HVM_R12, HVM_R13, HVM_R14, HVM_R15,
+};
+
 static int hvm_vcpu_get_regs(struct hvm_vcpu *vcpu, void __user *argp)
 {
-	if (copy_to_user(argp, &vcpu->regs, sizeof(vcpu->regs)))
+	struct kvm_regs regs;
+	u64 *out = &regs.rax;
+	unsigned int i;
+
+	for (i = 0; i < HVM_NR_GPRS; i++)
+		out[i] = vcpu->gpr[hvm_kvm_regs_order[i]];
+	regs.rip = vcpu->rip;
+	regs.rflags = vcpu->rflags;
+	if (copy_to_user(argp, &regs, sizeof(regs)))
 		return -EFAULT;
 	return 0;
 }
@@ -77,12 +106,16 @@ static int hvm_vcpu_get_regs(struct hvm_vcpu *vcpu, void __user *argp)
 static int hvm_vcpu_set_regs(struct hvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_regs regs;
+	const u64 *in = &regs.rax;
+	unsigned int i;
 
 	if (copy_from_user(&regs, argp, sizeof(regs)))
 		return -EFAULT;
+	for (i = 0; i < HVM_NR_GPRS; i++)
+		vcpu->gpr[hvm_kvm_regs_order[i]] = in[i];
+	vcpu->rip = regs.rip;
 	/* As KVM's __set_regs(): the fixed bit cannot be cleared. */
-	regs.rflags |= HVM_RFLAGS_FIXED;
-	vcpu->regs = regs;
+	vcpu->rflags = regs.rflags | HVM_RFLAGS_FIXED;
 	return 0;
 }
 
@@ -102,6 +135,10 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return -EINTR;
 
 	switch (ioctl) {
+	case KVM_RUN:
+		/* As KVM: the argument must be 0. */
+		r = arg ? -EINVAL : hvm_vcpu_run(vcpu);
+		break;
 	case KVM_GET_REGS:
 		r = hvm_vcpu_get_regs(vcpu, argp);
 		break;
@@ -109,7 +146,7 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		r = hvm_vcpu_set_regs(vcpu, argp);
 		break;
 	default:
-		r = -EINVAL;
+		r = hvm_vcpu_state_ioctl(vcpu, ioctl, argp);
 		break;
 	}
 	mutex_unlock(&vcpu->mutex);

@@ -21,6 +21,7 @@ static void hvm_vm_free(struct kref *kref)
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		hvm_vcpu_free(vm->vcpus[i]);
+	hvm_mmu_destroy(vm);
 	if (hvm_ops->vm_destroy)
 		hvm_ops->vm_destroy(vm);
 	mmdrop(vm->mm);
@@ -87,6 +88,24 @@ out:
 	return fd;
 }
 
+/*
+ * As KVM (x86.c): only before the first vCPU; the address is accepted
+ * and unused, since hvmod never needs an identity-mapped page table.
+ */
+static int hvm_vm_set_identity_map_addr(struct hvm_vm *vm, void __user *argp)
+{
+	u64 addr;
+	int r = -EINVAL;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		goto out;
+	r = copy_from_user(&addr, argp, sizeof(addr)) ? -EFAULT : 0;
+out:
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
 static long hvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 			 unsigned long arg)
 {
@@ -102,6 +121,11 @@ static long hvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvm_check_extension(arg);
 	case KVM_SET_USER_MEMORY_REGION:
 		return hvm_vm_set_user_memory_region(vm, (void __user *)arg);
+	case KVM_SET_TSS_ADDR:
+		/* Needed by VT-x without unrestricted guest only; accepted. */
+		return 0;
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		return hvm_vm_set_identity_map_addr(vm, (void __user *)arg);
 	default:
 		/* KVM's VM fd answers unknown ioctls with -ENOTTY. */
 		return -ENOTTY;
@@ -135,16 +159,22 @@ static struct hvm_vm *hvm_vm_alloc(void)
 	mutex_init(&vm->slots_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	r = hvm_mmu_init(vm);
+	if (r)
+		goto fail;
 	if (hvm_ops->vm_init) {
 		r = hvm_ops->vm_init(vm);
 		if (r) {
-			mmdrop(vm->mm);
-			kfree(vm);
-			return ERR_PTR(r);
+			hvm_mmu_destroy(vm);
+			goto fail;
 		}
 	}
 	hvm_objects_inc(HVM_OBJ_VMS);
 	return vm;
+fail:
+	mmdrop(vm->mm);
+	kfree(vm);
+	return ERR_PTR(r);
 }
 
 /* KVM_CREATE_VM: type 0 only, as on x86 KVM. */

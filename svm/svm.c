@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The AMD-V back end: probing, SVM operation on and off per CPU, and the
- * per-vCPU VMCB.
+ * The AMD-V back end: probing, SVM operation on and off per CPU, the
+ * permission maps, and the per-vCPU VMCB; the ops table.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -13,8 +13,7 @@
 #include <asm/processor.h>
 #include <asm/virtext.h>
 
-#include "kmod/hvm.h"
-#include "svm/svm_caps.h"
+#include "svm/svm.h"
 
 #define SVM_CPUID_LEAF		0x8000000a
 /* CPUID Fn8000_0001_ECX[2]: SVM (APM vol. 3, appendix E.4.2) */
@@ -22,17 +21,44 @@
 /* VM_CR[4] SVMDIS: firmware disabled SVM (APM vol. 2, 15.30.1) */
 #define SVM_VM_CR_SVMDIS	BIT_ULL(4)
 
-struct svm_vcpu {
-	struct page *vmcb;
-};
+/* APM 15.10.1 / 15.11: 12 KiB I/O map, 8 KiB MSR map, contiguous. */
+#define SVM_IOPM_ORDER		2
+#define SVM_MSRPM_ORDER		1
 
-static struct svm_caps svm_caps;
+struct svm_caps svm_caps;
+u64 svm_iopm_pa, svm_msrpm_pa;
+static struct page *svm_iopm, *svm_msrpm;
 /*
  * Host state-save area, one per CPU, allocated while virtualization is on:
  * VMRUN saves host state there and #VMEXIT reloads it (VM_HSAVE_PA, APM
  * vol. 2, 15.30.4).
  */
 static DEFINE_PER_CPU(struct page *, svm_hsave_page);
+
+/* All ones: every port and every MSR access exits (design.rst). */
+static struct page *svm_alloc_all_ones(unsigned int order, u64 *pa)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+
+	if (!page)
+		return NULL;
+	memset(page_address(page), 0xff, PAGE_SIZE << order);
+	*pa = __sme_set(page_to_phys(page));
+	return page;
+}
+
+static int svm_alloc_permission_maps(void)
+{
+	svm_iopm = svm_alloc_all_ones(SVM_IOPM_ORDER, &svm_iopm_pa);
+	svm_msrpm = svm_alloc_all_ones(SVM_MSRPM_ORDER, &svm_msrpm_pa);
+	if (svm_iopm && svm_msrpm)
+		return 0;
+	if (svm_iopm)
+		__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	if (svm_msrpm)
+		__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
+	return -ENOMEM;
+}
 
 static int svm_probe(void)
 {
@@ -59,7 +85,13 @@ static int svm_probe(void)
 	}
 	svm_caps_describe(&svm_caps, line, sizeof(line));
 	pr_info("AMD-V: %s\n", line);
-	return 0;
+	return svm_alloc_permission_maps();
+}
+
+static void svm_unprobe(void)
+{
+	__free_pages(svm_iopm, SVM_IOPM_ORDER);
+	__free_pages(svm_msrpm, SVM_MSRPM_ORDER);
 }
 
 static void svm_free_hsave_pages(void)
@@ -77,10 +109,13 @@ static int svm_virt_on(void)
 {
 	int cpu;
 
+	if (svm_run_init())
+		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		per_cpu(svm_hsave_page, cpu) = hvm_page_alloc();
 		if (!per_cpu(svm_hsave_page, cpu)) {
 			svm_free_hsave_pages();
+			svm_run_exit();
 			return -ENOMEM;
 		}
 	}
@@ -95,6 +130,7 @@ static int svm_virt_on(void)
 static void svm_virt_off(void)
 {
 	svm_free_hsave_pages();
+	svm_run_exit();
 }
 
 static int svm_cpu_enable(void)
@@ -109,6 +145,7 @@ static int svm_cpu_enable(void)
 	if (wrmsrl_safe(MSR_EFER, efer | EFER_SVME))
 		return -EIO;
 	wrmsrl(MSR_VM_HSAVE_PA, __sme_set(page_to_phys(hsave)));
+	svm_run_cpu_enable();
 	return 0;
 }
 
@@ -118,6 +155,44 @@ static void svm_cpu_disable(void)
 	cpu_svm_disable();
 }
 
+/*
+ * The nested table has the host's paging mode (APM vol. 2, 15.25.3: the
+ * walk uses the host's CR4/EFER at VMRUN). npt/ builds 4-level trees for
+ * guest-physical addresses below 2^48; on a host with 5-level paging
+ * (CR4.LA57) one more table on top, whose entry 0 links that tree,
+ * covers the same addresses.
+ */
+static int svm_vm_init(struct hvm_vm *vm)
+{
+	struct svm_vm *svm_vm;
+	u64 *pml5;
+
+	svm_vm = kzalloc(sizeof(*svm_vm), GFP_KERNEL_ACCOUNT);
+	if (!svm_vm)
+		return -ENOMEM;
+	svm_vm->nested_cr3 = vm->npt.root_hpa;
+	if (native_read_cr4() & X86_CR4_LA57) {
+		svm_vm->pml5 = hvm_page_alloc();
+		if (!svm_vm->pml5) {
+			kfree(svm_vm);
+			return -ENOMEM;
+		}
+		pml5 = page_address(svm_vm->pml5);
+		pml5[0] = npt_make_table(&npt_format_amd, vm->npt.root_hpa);
+		svm_vm->nested_cr3 = page_to_phys(svm_vm->pml5);
+	}
+	vm->arch = svm_vm;
+	return 0;
+}
+
+static void svm_vm_destroy(struct hvm_vm *vm)
+{
+	struct svm_vm *svm_vm = vm->arch;
+
+	hvm_page_free(svm_vm->pml5);
+	kfree(svm_vm);
+}
+
 static int svm_vcpu_create(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm;
@@ -125,12 +200,15 @@ static int svm_vcpu_create(struct hvm_vcpu *vcpu)
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
 	if (!svm)
 		return -ENOMEM;
-	svm->vmcb = hvm_page_alloc();
-	if (!svm->vmcb) {
+	svm->vmcb_page = hvm_page_alloc();
+	if (!svm->vmcb_page) {
 		kfree(svm);
 		return -ENOMEM;
 	}
+	svm->vmcb = page_address(svm->vmcb_page);
+	svm->vmcb_pa = __sme_set(page_to_phys(svm->vmcb_page));
 	vcpu->arch = svm;
+	svm_vmcb_init(vcpu);
 	return 0;
 }
 
@@ -138,17 +216,33 @@ static void svm_vcpu_free(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = vcpu->arch;
 
-	hvm_page_free(svm->vmcb);
+	hvm_page_free(svm->vmcb_page);
 	kfree(svm);
 }
 
 const struct hvm_arch_ops hvm_svm_ops = {
 	.name = "svm",
 	.probe = svm_probe,
+	.unprobe = svm_unprobe,
 	.virt_on = svm_virt_on,
 	.virt_off = svm_virt_off,
 	.cpu_enable = svm_cpu_enable,
 	.cpu_disable = svm_cpu_disable,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_free = svm_vcpu_free,
+	.npt_format = &npt_format_amd,
+	.enter_guest = svm_enter_guest,
+	.handle_exit = svm_handle_exit,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.get_cr8 = svm_get_cr8,
+	.set_cr8 = svm_set_cr8,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.queue_exception = svm_queue_exception,
+	.interrupt_allowed = svm_interrupt_allowed,
+	.inject_interrupt = svm_inject_interrupt,
+	.set_irq_window = svm_set_irq_window,
 };

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Nested paging glue: npt/ trees whose leaves map pinned pages of the
+ * VM's user memory, filled lazily on nested page faults.
+ *
+ * Locking: every change of the tree (fault, zap, destroy) holds the VM's
+ * slots_lock, so two vCPUs faulting on one page give one pin and one
+ * mapping (the second sees NPT_ALREADY and drops its pin). The CPUs'
+ * walkers read the tree without a lock (npt/npt.h).
+ *
+ * Pinning: a fault in a writable slot pins with FOLL_WRITE, even for a
+ * read, so that the shared zero page (or any page whose copy-on-write is
+ * pending) is never what the guest sees: it is broken first. Read-only
+ * slots pin without FOLL_WRITE and map the page read-only. Pages stay
+ * pinned (FOLL_LONGTERM) until their slot is deleted or moved, or the VM
+ * dies; without MMU notifiers, a munmap() of the backing does not reach
+ * the guest, which keeps the pinned pages (Documentation/design.rst).
+ * VM_IO and VM_PFNMAP backings cannot be pinned: KVM_RUN fails -EFAULT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "kmod/hvm.h"
+
+static void *hvm_npt_alloc_table(void *ctx, u64 *hpa)
+{
+	struct page *page = hvm_page_alloc();
+
+	if (!page)
+		return NULL;
+	*hpa = page_to_phys(page);
+	return page_address(page);
+}
+
+/*
+ * Tables are freed at once: every zap that frees tables is followed by a
+ * flush on every CPU before slots_lock is dropped, and no CPU walks the
+ * tree of a VM between the zap and that flush but the ones the flush
+ * kicks out (hvm_mmu_zap_slot()).
+ */
+static void hvm_npt_free_table(void *ctx, void *va, u64 hpa)
+{
+	hvm_page_free(virt_to_page(va));
+}
+
+static void *hvm_npt_hpa_to_va(void *ctx, u64 hpa)
+{
+	return __va(hpa);
+}
+
+static const struct npt_ops hvm_npt_ops = {
+	.alloc_table = hvm_npt_alloc_table,
+	.free_table = hvm_npt_free_table,
+	.hpa_to_va = hvm_npt_hpa_to_va,
+};
+
+int hvm_mmu_init(struct hvm_vm *vm)
+{
+	atomic64_set(&vm->tlb_gen, 0);
+	return npt_init(&vm->npt, hvm_ops->npt_format, &hvm_npt_ops, vm, 0);
+}
+
+static void hvm_unpin_leaf(void *ctx, u64 gpa, u64 hpa, int level)
+{
+	unsigned long i, n = NPT_LEVEL_SIZE(level) >> PAGE_SHIFT;
+
+	for (i = 0; i < n; i++) {
+		unpin_user_page(pfn_to_page((hpa >> PAGE_SHIFT) + i));
+		hvm_objects_dec(HVM_OBJ_PINNED);
+	}
+}
+
+/* No vCPU runs any more (the last reference is gone). */
+void hvm_mmu_destroy(struct hvm_vm *vm)
+{
+	if (!vm->npt.root)
+		return;
+	npt_zap_range(&vm->npt, 0, NPT_GPA_LIMIT, hvm_unpin_leaf, vm);
+	npt_destroy(&vm->npt);
+}
+
+static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn)
+{
+	struct hvm_memslot *slot;
+	unsigned int i;
+
+	for (i = 0; i < HVM_MEMSLOTS; i++) {
+		slot = &vm->memslots[i];
+		if (slot->npages && gfn >= slot->base_gfn &&
+		    gfn - slot->base_gfn < slot->npages)
+			return slot;
+	}
+	return NULL;
+}
+
+static int hvm_pin_and_map(struct hvm_vm *vm, struct hvm_memslot *slot,
+			   u64 gfn)
+{
+	bool ro = slot->flags & KVM_MEM_READONLY;
+	unsigned long uaddr = slot->userspace_addr +
+			      ((gfn - slot->base_gfn) << PAGE_SHIFT);
+	unsigned int gup = FOLL_LONGTERM | (ro ? 0 : FOLL_WRITE);
+	struct page *page;
+	long n;
+	int r;
+
+	n = pin_user_pages_fast(uaddr, 1, gup, &page);
+	if (n != 1) {
+		pr_warn_ratelimited("guest page at gpa %#llx: its backing at %#lx cannot be pinned (unmapped, VM_IO or VM_PFNMAP)\n",
+				    gfn << PAGE_SHIFT, uaddr);
+		return -EFAULT;
+	}
+	r = npt_map(&vm->npt, gfn << PAGE_SHIFT, page_to_phys(page),
+		    NPT_LEVEL_4K, ro ? NPT_R | NPT_X : NPT_RWX, NPT_MT_WB);
+	if (r) {
+		unpin_user_page(page);
+		/* Another vCPU mapped it first: nothing to do. */
+		return r == NPT_ALREADY ? 0 : r;
+	}
+	hvm_objects_inc(HVM_OBJ_PINNED);
+	return 0;
+}
+
+/*
+ * A nested page fault at @gpa: 0 once the page is mapped, 1 for MMIO
+ * (no slot, or a write to a read-only slot), -errno for KVM_RUN.
+ */
+int hvm_mmu_fault(struct hvm_vcpu *vcpu, u64 gpa, bool write)
+{
+	struct hvm_vm *vm = vcpu->vm;
+	struct hvm_memslot *slot;
+	int r = 1;
+
+	mutex_lock(&vm->slots_lock);
+	slot = hvm_find_slot(vm, gpa >> PAGE_SHIFT);
+	if (slot && !(write && (slot->flags & KVM_MEM_READONLY)))
+		r = hvm_pin_and_map(vm, slot, gpa >> PAGE_SHIFT);
+	mutex_unlock(&vm->slots_lock);
+	return r;
+}
+
+static void hvm_kick_nop(void *unused)
+{
+}
+
+/*
+ * Takes every vCPU of every VM out of guest mode once. A vCPU reads
+ * tlb_gen with interrupts off right before entry: one that read the old
+ * value is still in its interrupts-off window or in the guest, where
+ * this IPI makes it exit; it sees the new value on its next entry and
+ * flushes. on_each_cpu() waits for every CPU.
+ */
+static void hvm_flush_all_vcpus(struct hvm_vm *vm)
+{
+	atomic64_inc(&vm->tlb_gen);
+	smp_mb__after_atomic();
+	on_each_cpu(hvm_kick_nop, NULL, 1);
+}
+
+struct hvm_zapped {
+	struct page **pages;
+	unsigned long nr, max;
+};
+
+static void hvm_record_leaf(void *ctx, u64 gpa, u64 hpa, int level)
+{
+	struct hvm_zapped *z = ctx;
+	unsigned long i, n = NPT_LEVEL_SIZE(level) >> PAGE_SHIFT;
+
+	for (i = 0; i < n && z->nr < z->max; i++)
+		z->pages[z->nr++] = pfn_to_page((hpa >> PAGE_SHIFT) + i);
+}
+
+/*
+ * Before a slot is deleted or moved (slots_lock held): zap its mappings,
+ * kick every vCPU out and flush, and only then unpin (npt/npt.h).
+ */
+int hvm_mmu_zap_slot(struct hvm_vm *vm, struct hvm_memslot *slot)
+{
+	struct hvm_zapped z = { .max = slot->npages };
+	unsigned long i;
+	long cleared;
+
+	lockdep_assert_held(&vm->slots_lock);
+	z.pages = kvmalloc_array(z.max, sizeof(*z.pages), GFP_KERNEL_ACCOUNT);
+	if (!z.pages)
+		return -ENOMEM;
+	cleared = npt_zap_range(&vm->npt, slot->base_gfn << PAGE_SHIFT,
+				slot->npages << PAGE_SHIFT, hvm_record_leaf, &z);
+	if (cleared > 0)
+		hvm_flush_all_vcpus(vm);
+	for (i = 0; i < z.nr; i++) {
+		unpin_user_page(z.pages[i]);
+		hvm_objects_dec(HVM_OBJ_PINNED);
+	}
+	kvfree(z.pages);
+	return 0;
+}
+
+/* Copies between guest RAM and @buf through the slots' user mappings. */
+static int hvm_guest_copy(struct hvm_vm *vm, u64 gpa, void *buf, size_t len,
+			  bool write)
+{
+	struct hvm_memslot *slot;
+	unsigned long uaddr;
+	size_t chunk;
+	int r = 0;
+
+	mutex_lock(&vm->slots_lock);
+	while (len && !r) {
+		chunk = min_t(size_t, len, PAGE_SIZE - (gpa & ~PAGE_MASK));
+		slot = hvm_find_slot(vm, gpa >> PAGE_SHIFT);
+		if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+			r = -EFAULT;
+			break;
+		}
+		uaddr = slot->userspace_addr +
+			(gpa - (slot->base_gfn << PAGE_SHIFT));
+		if (write)
+			r = copy_to_user((void __user *)uaddr, buf, chunk);
+		else
+			r = copy_from_user(buf, (void __user *)uaddr, chunk);
+		r = r ? -EFAULT : 0;
+		buf += chunk;
+		gpa += chunk;
+		len -= chunk;
+	}
+	mutex_unlock(&vm->slots_lock);
+	return r;
+}
+
+int hvm_read_guest(struct hvm_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return hvm_guest_copy(vm, gpa, buf, len, false);
+}
+
+int hvm_write_guest(struct hvm_vm *vm, u64 gpa, const void *buf, size_t len)
+{
+	return hvm_guest_copy(vm, gpa, (void *)buf, len, true);
+}

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KVM_RUN: the arch-neutral run loop, and the exits both back ends hand
+ * to the core (port I/O, CPUID, MSRs, hypercalls, exits to userspace).
+ *
+ * The order of KVM_RUN is kvm_arch_vcpu_ioctl_run()'s in KVM 6.1: load
+ * the guest FPU, take run->cr8, complete the instruction whose exit went
+ * to userspace, then check immediate_exit; post_kvm_run_save() fills
+ * if_flag, cr8, apic_base and ready_for_interrupt_injection on every
+ * return. Each entry is preceded, with interrupts off, by the check of
+ * pending work that vcpu_enter_guest() makes.
+ */
+#include <linux/sched/signal.h>
+#include <linux/task_work.h>
+#include <asm/fpu/api.h>
+#include <uapi/linux/kvm_para.h>
+
+#include "kmod/hvm.h"
+
+/* hvm_enter_once() */
+#define HVM_ENTERED		1	/* the guest ran: handle the exit */
+#define HVM_RETRY		2	/* nothing ran (rescheduled): again */
+
+#define HVM_RFLAGS_IF		BIT(9)
+
+/* IN: AL/AX are merged into RAX, EAX is zero-extended (as a MOV). */
+static void hvm_write_rax_sized(struct hvm_vcpu *vcpu, const void *data,
+				u8 size)
+{
+	u64 val = size < 4 ? vcpu->gpr[HVM_RAX] : 0;
+
+	memcpy(&val, data, size);
+	vcpu->gpr[HVM_RAX] = val;
+}
+
+static int hvm_complete_pending(struct hvm_vcpu *vcpu)
+{
+	struct hvm_pending *p = &vcpu->pending;
+	int r = 1;
+
+	switch (p->kind) {
+	case HVM_PENDING_NONE:
+		return 1;
+	case HVM_PENDING_PIO:
+		if (p->in)
+			hvm_write_rax_sized(vcpu, vcpu->pio_data, p->size);
+		vcpu->rip = p->next_rip;
+		break;
+	case HVM_PENDING_MMIO:
+		r = hvm_complete_mmio(vcpu);
+		break;
+	}
+	if (r > 0)
+		p->kind = HVM_PENDING_NONE;
+	return r;
+}
+
+/*
+ * xfer_to_guest_mode_work_pending() and what KVM does about it, with one
+ * difference: rseq's notify-resume work waits for the return to
+ * userspace (the thread runs no user code meanwhile); task work, which
+ * the kernel does not export to modules, makes KVM_RUN return
+ * KVM_EXIT_INTR so that it runs (Documentation/api.rst).
+ */
+static bool hvm_work_pending(void)
+{
+	return signal_pending(current) || need_resched() ||
+	       task_work_pending(current);
+}
+
+static int hvm_handle_work(struct hvm_vcpu *vcpu)
+{
+	if (signal_pending(current) || task_work_pending(current)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	schedule();
+	return HVM_RETRY;
+}
+
+static int hvm_enter_once(struct hvm_vcpu *vcpu)
+{
+	int r;
+
+	preempt_disable();
+	local_irq_disable();
+	if (hvm_work_pending()) {
+		local_irq_enable();
+		preempt_enable();
+		return hvm_handle_work(vcpu);
+	}
+	/* The guest FPU state must be in the registers (kvm: same check). */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	r = hvm_ops->enter_guest(vcpu);
+	/* A host interrupt that caused the exit is taken here. */
+	local_irq_enable();
+	preempt_enable();
+	return r ? r : HVM_ENTERED;
+}
+
+static int hvm_run_loop(struct hvm_vcpu *vcpu)
+{
+	int r;
+
+	for (;;) {
+		r = hvm_enter_once(vcpu);
+		if (r == HVM_ENTERED) {
+			vcpu->has_run = true;
+			r = hvm_ops->handle_exit(vcpu);
+		}
+		if (r <= 0)
+			return r;
+	}
+}
+
+/* post_kvm_run_save() */
+static void hvm_post_run_save(struct hvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->if_flag = !!(vcpu->rflags & HVM_RFLAGS_IF);
+	run->cr8 = hvm_ops->get_cr8(vcpu);
+	run->apic_base = vcpu->apic_base;
+	run->ready_for_interrupt_injection = vcpu->irq_pending < 0 &&
+					     hvm_ops->interrupt_allowed(vcpu);
+}
+
+int hvm_vcpu_run(struct hvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	run->flags = 0;
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	/* kvm_set_cr8(): the TPR is 4 bits; more is -EINVAL. */
+	if (run->cr8 > 15) {
+		r = -EINVAL;
+		goto out;
+	}
+	hvm_ops->set_cr8(vcpu, run->cr8);
+	r = hvm_complete_pending(vcpu);
+	if (r <= 0)
+		goto out;
+	if (READ_ONCE(run->immediate_exit)) {
+		r = -EINTR;
+		goto out;
+	}
+	r = hvm_run_loop(vcpu);
+out:
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	hvm_post_run_save(vcpu);
+	return r;
+}
+
+int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason)
+{
+	vcpu->run->exit_reason = reason;
+	return 0;
+}
+
+/*
+ * KVM_EXIT_IO for one IN or OUT (count 1, data in the second page of the
+ * mmap). RIP stays on the instruction until the next KVM_RUN completes
+ * it, as KVM's kvm_fast_pio() does.
+ */
+int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		 u64 next_rip)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = port;
+	run->io.count = 1;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+	/* An IN finds the data area zeroed, as with KVM. */
+	if (in)
+		memset(vcpu->pio_data, 0, size);
+	else
+		memcpy(vcpu->pio_data, &vcpu->gpr[HVM_RAX], size);
+	vcpu->pending.kind = HVM_PENDING_PIO;
+	vcpu->pending.next_rip = next_rip;
+	vcpu->pending.size = size;
+	vcpu->pending.in = in;
+	return 0;
+}
+
+int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
+			    const u64 *data, u32 ndata)
+{
+	struct kvm_run *run = vcpu->run;
+
+	ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = ndata;
+	memcpy(run->internal.data, data, ndata * sizeof(*data));
+	return 0;
+}
+
+int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = reason;
+	run->fail_entry.cpu = raw_smp_processor_id();
+	return 0;
+}
+
+/* Writes a 32-bit result register: zero-extended, as the CPU does. */
+static void hvm_set_gpr32(struct hvm_vcpu *vcpu, enum hvm_gpr reg, u32 val)
+{
+	vcpu->gpr[reg] = val;
+}
+
+int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip)
+{
+	struct hvm_cpuid_state st = { .apic_base = vcpu->apic_base };
+	u32 eax = vcpu->gpr[HVM_RAX], ecx = vcpu->gpr[HVM_RCX], ebx, edx;
+	struct kvm_sregs sregs;
+
+	hvm_ops->get_sregs(vcpu, &sregs);
+	st.cr4 = sregs.cr4;
+	/* No XSAVE for guests yet: XCR0 is x87 only, as after RESET. */
+	st.xcr0 = 1;
+	hvm_cpuid_answer(vcpu->cpuid.entries, vcpu->cpuid.nent, &st,
+			 &eax, &ebx, &ecx, &edx);
+	hvm_set_gpr32(vcpu, HVM_RAX, eax);
+	hvm_set_gpr32(vcpu, HVM_RBX, ebx);
+	hvm_set_gpr32(vcpu, HVM_RCX, ecx);
+	hvm_set_gpr32(vcpu, HVM_RDX, edx);
+	vcpu->rip = next_rip;
+	return 1;
+}
+
+/*
+ * kvm_emulate_hypercall(): RAX is the number (EAX outside 64-bit mode),
+ * CPL > 0 gets -KVM_EPERM. hvmod implements no hypercall: every number
+ * but KVM_HC_VAPIC_POLL_IRQ (a no-op returning 0) gets -KVM_ENOSYS.
+ */
+int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip)
+{
+	bool long64;
+	struct kvm_sregs sregs;
+	u64 nr = vcpu->gpr[HVM_RAX];
+	long ret = -KVM_ENOSYS;
+
+	hvm_ops->get_sregs(vcpu, &sregs);
+	long64 = (sregs.efer & EFER_LMA) && sregs.cs.l;
+	if (!long64)
+		nr = (u32)nr;
+	if (sregs.ss.dpl)
+		ret = -KVM_EPERM;
+	else if (nr == KVM_HC_VAPIC_POLL_IRQ)
+		ret = 0;
+	vcpu->gpr[HVM_RAX] = long64 ? (u64)ret : (u32)ret;
+	vcpu->rip = next_rip;
+	return 1;
+}
+
+/* RDMSR: ECX in, EDX:EAX out; #GP(0) for an MSR hvmod does not have. */
+int hvm_handle_rdmsr(struct hvm_vcpu *vcpu, u64 next_rip)
+{
+	u64 data;
+
+	if (hvm_get_msr(vcpu, (u32)vcpu->gpr[HVM_RCX], &data)) {
+		hvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	hvm_set_gpr32(vcpu, HVM_RAX, (u32)data);
+	hvm_set_gpr32(vcpu, HVM_RDX, data >> 32);
+	vcpu->rip = next_rip;
+	return 1;
+}
+
+int hvm_handle_wrmsr(struct hvm_vcpu *vcpu, u64 next_rip)
+{
+	u64 data = (u32)vcpu->gpr[HVM_RAX] | (vcpu->gpr[HVM_RDX] << 32);
+
+	if (hvm_set_msr(vcpu, (u32)vcpu->gpr[HVM_RCX], data, false)) {
+		hvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	vcpu->rip = next_rip;
+	return 1;
+}

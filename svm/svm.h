@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * AMD-V back end: state shared by its files (svm.c: probe and SVM on/off;
+ * svm_vmcb.c: VMCB set-up and architectural state; svm_run.c: the world
+ * switch; svm_exit.c: the exit table).
+ *
+ * Lock legend as in kmod/hvm.h: [V] the vCPU's mutex; [I] only with
+ * interrupts off on the CPU that runs the vCPU.
+ */
+#ifndef HVMOD_SVM_H
+#define HVMOD_SVM_H
+
+#include <asm/svm.h>
+
+#include "kmod/hvm.h"
+#include "svm/svm_caps.h"
+
+/* DR7 after RESET: bit 10 reads as 1, no breakpoint enabled. */
+#define SVM_DR7_FIXED_1		0x400ULL
+
+struct svm_pending_exception {
+	bool pending;
+	bool has_error;
+	u8 vector;
+	u32 error;
+};
+
+struct svm_vm {
+	struct page *pml5;		/* (o) 5-level hosts only, else NULL */
+	u64 nested_cr3;			/* (o) for every VMCB of the VM */
+};
+
+struct svm_vcpu {
+	struct page *vmcb_page;		/* (o) */
+	struct vmcb *vmcb;		/* (o) its address */
+	u64 vmcb_pa;			/* (o) its physical address */
+	int asid_cpu;			/* [I] CPU the ASID is valid on, or -1 */
+	u64 asid_gen;			/* [I] that CPU's ASID generation */
+	s64 tlb_gen;			/* [I] vm->tlb_gen at the last flush */
+	u32 exitintinfo;		/* [V] event the last exit interrupted */
+	u32 exitintinfo_err;		/* [V] its error code */
+	struct svm_pending_exception exception;	/* [V] queued for entry */
+	bool irq_window;		/* [V] exit when interrupts can go in */
+	u64 dr[4];			/* [V] guest DR0-3 (never in hardware) */
+	u64 dr6, dr7;			/* [V] guest DR6/DR7 as it sees them */
+	u64 misc_enable;		/* [V] IA32_MISC_ENABLE */
+};
+
+static inline struct svm_vcpu *to_svm(struct hvm_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+extern struct svm_caps svm_caps;
+/* Pages of the I/O and MSR permission maps: all ones, shared, read-only. */
+extern u64 svm_iopm_pa, svm_msrpm_pa;
+
+/* svm_vmcb.c */
+void svm_vmcb_init(struct hvm_vcpu *vcpu);
+void svm_get_sregs(struct hvm_vcpu *vcpu, struct kvm_sregs *sregs);
+int svm_set_sregs(struct hvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+int svm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
+int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
+u64 svm_get_cr8(struct hvm_vcpu *vcpu);
+void svm_set_cr8(struct hvm_vcpu *vcpu, u64 cr8);
+
+/* svm_run.c */
+int svm_run_init(void);
+void svm_run_exit(void);
+void svm_run_cpu_enable(void);
+int svm_enter_guest(struct hvm_vcpu *vcpu);
+void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error);
+bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
+void svm_inject_interrupt(struct hvm_vcpu *vcpu, u8 vector);
+void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on);
+
+/* svm_exit.c */
+int svm_handle_exit(struct hvm_vcpu *vcpu);
+
+/* svm_entry.S: 0, or -EFAULT if an SVM instruction faulted. */
+int svm_world_switch(u64 vmcb_pa, u64 *gprs, u64 host_save_pa);
+
+#endif /* HVMOD_SVM_H */

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The AMD-V world switch (AMD APM vol. 2, rev. 3.42, 15.5 "VMRUN
+ * Instruction" and 15.5.2 "VMSAVE and VMLOAD Instructions").
+ *
+ * VMRUN saves and restores only part of the host: RSP, RIP, RFLAGS, RAX,
+ * CR0/CR3/CR4, EFER, GDTR/IDTR and ES/CS/SS/DS (into the VM_HSAVE_PA
+ * area). FS, GS, TR and LDTR with their hidden parts, KERNEL_GS_BASE,
+ * STAR/LSTAR/CSTAR/SFMASK and SYSENTER_CS/ESP/EIP are what VMSAVE and
+ * VMLOAD move: the host's go to a per-CPU save area before the guest's
+ * are loaded, and come back right after the guest's are saved. Every
+ * other general register is the guest's between VMRUN and the stores
+ * below, so the host's callee-saved ones live on the stack.
+ *
+ * Called by svm_run.c with interrupts off and GIF clear (CLGI): no NMI or
+ * interrupt can see the guest's FS/GS/TR here.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+#include <asm-generic/errno-base.h>
+
+/* Offsets in u64 gprs[16], in the hardware numbering (enum hvm_gpr). */
+#define G_RCX	(1 * 8)
+#define G_RDX	(2 * 8)
+#define G_RBX	(3 * 8)
+#define G_RBP	(5 * 8)
+#define G_RSI	(6 * 8)
+#define G_RDI	(7 * 8)
+#define G_R8	(8 * 8)
+#define G_R9	(9 * 8)
+#define G_R10	(10 * 8)
+#define G_R11	(11 * 8)
+#define G_R12	(12 * 8)
+#define G_R13	(13 * 8)
+#define G_R14	(14 * 8)
+#define G_R15	(15 * 8)
+
+/* Stack slots after the pushes below. */
+#define S_VMCB		0
+#define S_GPRS		8
+#define S_HOST		16
+
+/* int svm_world_switch(u64 vmcb_pa, u64 *gprs, u64 host_save_pa) */
+SYM_FUNC_START(svm_world_switch)
+	push	%rbp
+	mov	%rsp, %rbp
+	push	%r15
+	push	%r14
+	push	%r13
+	push	%r12
+	push	%rbx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+
+	mov	%rdx, %rax
+1:	vmsave
+	mov	%rdi, %rax
+2:	vmload
+
+	mov	G_RCX(%rsi), %rcx
+	mov	G_RDX(%rsi), %rdx
+	mov	G_RBX(%rsi), %rbx
+	mov	G_RBP(%rsi), %rbp
+	mov	G_RDI(%rsi), %rdi
+	mov	G_R8(%rsi), %r8
+	mov	G_R9(%rsi), %r9
+	mov	G_R10(%rsi), %r10
+	mov	G_R11(%rsi), %r11
+	mov	G_R12(%rsi), %r12
+	mov	G_R13(%rsi), %r13
+	mov	G_R14(%rsi), %r14
+	mov	G_R15(%rsi), %r15
+	mov	G_RSI(%rsi), %rsi
+
+	/* RAX is the VMCB's address; the guest's RAX/RSP are in the VMCB. */
+3:	vmrun
+	/* #VMEXIT: RAX and RSP are the host's again. */
+4:	vmsave
+
+	mov	S_GPRS(%rsp), %rax
+	mov	%rcx, G_RCX(%rax)
+	mov	%rdx, G_RDX(%rax)
+	mov	%rbx, G_RBX(%rax)
+	mov	%rbp, G_RBP(%rax)
+	mov	%rsi, G_RSI(%rax)
+	mov	%rdi, G_RDI(%rax)
+	mov	%r8, G_R8(%rax)
+	mov	%r9, G_R9(%rax)
+	mov	%r10, G_R10(%rax)
+	mov	%r11, G_R11(%rax)
+	mov	%r12, G_R12(%rax)
+	mov	%r13, G_R13(%rax)
+	mov	%r14, G_R14(%rax)
+	mov	%r15, G_R15(%rax)
+
+	mov	S_HOST(%rsp), %rax
+5:	vmload
+	xor	%eax, %eax
+
+.Lout:
+	/*
+	 * No guest value may reach speculative host code: clear the
+	 * registers the pops below do not overwrite, then overwrite the
+	 * return stack buffer the guest filled (the kernel's own VM-exit
+	 * mitigation, keyed on X86_FEATURE_RSB_VMEXIT).
+	 */
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	xor	%esi, %esi
+	xor	%edi, %edi
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+
+	add	$24, %rsp
+	pop	%rbx
+	pop	%r12
+	pop	%r13
+	pop	%r14
+	pop	%r15
+	pop	%rbp
+	RET
+
+	/*
+	 * An SVM instruction faulted (EFER.SVME cleared under us by an
+	 * emergency reboot, or a bad address): the host's FS/GS come back
+	 * if the guest's were loaded, the callee-saved registers from the
+	 * stack; report it.
+	 */
+.Lfault_guest_loaded:
+	mov	S_HOST(%rsp), %rax
+6:	vmload
+.Lfault:
+	mov	$-EFAULT, %eax
+	jmp	.Lout
+
+	_ASM_EXTABLE(1b, .Lfault)
+	_ASM_EXTABLE(2b, .Lfault)
+	_ASM_EXTABLE(3b, .Lfault_guest_loaded)
+	_ASM_EXTABLE(4b, .Lfault_guest_loaded)
+	_ASM_EXTABLE(5b, .Lfault)
+	_ASM_EXTABLE(6b, .Lfault)
+SYM_FUNC_END(svm_world_switch)

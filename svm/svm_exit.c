@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AMD-V exits: one table indexed by the VMCB's EXITCODE (APM vol. 2,
+ * rev. 3.42, appendix C), one small handler per reason. Handlers return
+ * as the ops table's handle_exit: > 0 to enter again, 0 to return to
+ * userspace with vcpu->run filled, -errno to fail KVM_RUN. A reason with
+ * no handler dumps the VMCB (rate-limited) and becomes
+ * KVM_EXIT_INTERNAL_ERROR: never a BUG().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ratelimit.h>
+#include <asm/debugreg.h>
+#include <asm/processor-flags.h>
+
+#include "svm/svm.h"
+
+/* Nested page fault error code (APM 15.25.6): bit 1, a write. */
+#define SVM_NPF_WRITE		BIT_ULL(1)
+
+typedef int (*svm_exit_fn)(struct hvm_vcpu *vcpu, struct svm_vcpu *svm);
+
+/* KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON data: the reason, the CPU. */
+static int svm_exit_unexpected(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 2);
+	const struct vmcb_control_area *c = &svm->vmcb->control;
+	u64 data[2] = { c->exit_code, raw_smp_processor_id() };
+
+	if (__ratelimit(&rs)) {
+		pr_warn("unexpected exit %#x (info1 %#llx info2 %#llx intinfo %#x) at rip %#llx\n",
+			c->exit_code, c->exit_info_1, c->exit_info_2,
+			c->exit_int_info, vcpu->rip);
+		print_hex_dump(KERN_WARNING, "hvmod: vmcb: ", DUMP_PREFIX_OFFSET,
+			       32, 8, svm->vmcb, 0x400, false);
+	}
+	return hvm_exit_internal_error(vcpu,
+				       KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON,
+				       data, ARRAY_SIZE(data));
+}
+
+/* The RIP after the intercepted instruction: NRIP-save, or decoding. */
+static int svm_next_rip(struct hvm_vcpu *vcpu, struct svm_vcpu *svm,
+			u64 *next_rip)
+{
+	if (svm_caps.nrip_save) {
+		*next_rip = svm->vmcb->control.next_rip;
+		return 0;
+	}
+	return hvm_next_rip(vcpu, next_rip);
+}
+
+static int svm_undecodable(struct hvm_vcpu *vcpu)
+{
+	return hvm_exit_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
+				       NULL, 0);
+}
+
+/* Host interrupts and NMIs are taken right after the exit (svm_run.c). */
+static int svm_exit_nop(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	return 1;
+}
+
+static int svm_exit_ud(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	svm_queue_exception(vcpu, UD_VECTOR, false, 0);
+	return 1;
+}
+
+/* RDPMC with no PMU: #GP(0), as KVM without a vPMU. */
+static int svm_exit_gp(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	svm_queue_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+/* INVD and WBINVD: no cache is the guest's own; nothing to do. */
+static int svm_exit_skip(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 next;
+
+	if (svm_next_rip(vcpu, svm, &next))
+		return svm_undecodable(vcpu);
+	vcpu->rip = next;
+	return 1;
+}
+
+/* #DB and #AC, intercepted only to break delivery loops: back in. */
+static int svm_exit_reflect(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u32 vector = svm->vmcb->control.exit_code - SVM_EXIT_EXCP_BASE;
+
+	svm_queue_exception(vcpu, vector, vector == AC_VECTOR,
+			    svm->vmcb->control.exit_info_1);
+	return 1;
+}
+
+static int svm_exit_vintr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	svm_set_irq_window(vcpu, false);
+	return 1;
+}
+
+static int svm_exit_hlt(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 next;
+
+	if (svm_next_rip(vcpu, svm, &next))
+		return svm_undecodable(vcpu);
+	vcpu->rip = next;
+	return hvm_exit_to_user(vcpu, KVM_EXIT_HLT);
+}
+
+static int svm_exit_shutdown(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	return hvm_exit_to_user(vcpu, KVM_EXIT_SHUTDOWN);
+}
+
+static int svm_exit_cpuid(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 next;
+
+	if (svm_next_rip(vcpu, svm, &next))
+		return svm_undecodable(vcpu);
+	return hvm_handle_cpuid(vcpu, next);
+}
+
+static int svm_exit_vmmcall(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 next;
+
+	if (svm_next_rip(vcpu, svm, &next))
+		return svm_undecodable(vcpu);
+	return hvm_handle_hypercall(vcpu, next);
+}
+
+static int svm_exit_msr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 next;
+
+	if (svm_next_rip(vcpu, svm, &next))
+		return svm_undecodable(vcpu);
+	if (svm->vmcb->control.exit_info_1)
+		return hvm_handle_wrmsr(vcpu, next);
+	return hvm_handle_rdmsr(vcpu, next);
+}
+
+/*
+ * IOIO (APM 15.10.2): EXITINFO1 has the port, the direction, the size
+ * and the string/REP bits; EXITINFO2 is always the next RIP. String
+ * I/O is not emulated yet: an internal error.
+ */
+static int svm_exit_ioio(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 info = svm->vmcb->control.exit_info_1;
+	u8 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+
+	if (info & SVM_IOIO_STR_MASK)
+		return svm_undecodable(vcpu);
+	return hvm_exit_pio(vcpu, info >> 16, size, info & SVM_IOIO_TYPE_MASK,
+			    svm->vmcb->control.exit_info_2);
+}
+
+/* Nested page fault: EXITINFO1 is the error code, EXITINFO2 the GPA. */
+static int svm_exit_npf(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	u64 error = svm->vmcb->control.exit_info_1;
+	u64 gpa = svm->vmcb->control.exit_info_2;
+	int r;
+
+	r = hvm_mmu_fault(vcpu, gpa, error & SVM_NPF_WRITE);
+	if (r <= 0)
+		return r ? r : 1;
+	return hvm_emulate_mmio(vcpu, gpa);
+}
+
+/*
+ * MOV to or from a debug register. The guest's DR0-3 and DR7 never reach
+ * the hardware (no guest breakpoints yet): they live in struct svm_vcpu.
+ * DR4/DR5 alias DR6/DR7 unless CR4.DE (then #UD); CPL > 0 gets #GP.
+ */
+static u64 *svm_dr(struct svm_vcpu *svm, unsigned int n)
+{
+	if (n < 4)
+		return &svm->dr[n];
+	return n == 4 || n == 6 ? &svm->dr6 : &svm->dr7;
+}
+
+static int svm_exit_dr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	struct vmcb_save_area *s = &svm->vmcb->save;
+	struct x86_insn insn;
+	u64 *dr, val;
+
+	if (hvm_fetch_insn(vcpu, &insn) ||
+	    (insn.op != X86_OP_MOV_TO_DR && insn.op != X86_OP_MOV_FROM_DR))
+		return svm_undecodable(vcpu);
+	if (insn.reg_num > 7 || ((insn.reg_num == 4 || insn.reg_num == 5) &&
+				 (s->cr4 & X86_CR4_DE)))
+		return svm_exit_ud(vcpu, svm);
+	if (s->cpl)
+		return svm_exit_gp(vcpu, svm);
+	dr = svm_dr(svm, insn.reg_num);
+	if (insn.op == X86_OP_MOV_FROM_DR) {
+		val = *dr;
+		vcpu->gpr[insn.modrm_rm] = insn.mode == X86_MODE_LONG64 ?
+					   val : (u32)val;
+	} else {
+		val = vcpu->gpr[insn.modrm_rm];
+		if (insn.mode != X86_MODE_LONG64)
+			val = (u32)val;
+		if (insn.reg_num >= 6 && val >> 32)
+			return svm_exit_gp(vcpu, svm);
+		*dr = insn.reg_num >= 6 ? val | (insn.reg_num & 1 ?
+			SVM_DR7_FIXED_1 : DR6_RESERVED) : val;
+	}
+	vcpu->rip += insn.length;
+	return 1;
+}
+
+static const svm_exit_fn svm_exit_table[] = {
+	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7] = svm_exit_dr,
+	[SVM_EXIT_EXCP_BASE + DB_VECTOR] = svm_exit_reflect,
+	[SVM_EXIT_EXCP_BASE + AC_VECTOR] = svm_exit_reflect,
+	[SVM_EXIT_INTR] = svm_exit_nop,
+	[SVM_EXIT_NMI] = svm_exit_nop,
+	[SVM_EXIT_SMI] = svm_exit_nop,
+	[SVM_EXIT_INIT] = svm_exit_nop,
+	[SVM_EXIT_VINTR] = svm_exit_vintr,
+	[SVM_EXIT_RDPMC] = svm_exit_gp,
+	[SVM_EXIT_CPUID] = svm_exit_cpuid,
+	[SVM_EXIT_RSM] = svm_exit_ud,
+	[SVM_EXIT_INVD] = svm_exit_skip,
+	[SVM_EXIT_HLT] = svm_exit_hlt,
+	[SVM_EXIT_INVLPGA] = svm_exit_ud,
+	[SVM_EXIT_IOIO] = svm_exit_ioio,
+	[SVM_EXIT_MSR] = svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN] = svm_exit_shutdown,
+	[SVM_EXIT_VMRUN] = svm_exit_ud,
+	[SVM_EXIT_VMMCALL] = svm_exit_vmmcall,
+	[SVM_EXIT_VMLOAD] = svm_exit_ud,
+	[SVM_EXIT_VMSAVE] = svm_exit_ud,
+	[SVM_EXIT_STGI] = svm_exit_ud,
+	[SVM_EXIT_CLGI] = svm_exit_ud,
+	[SVM_EXIT_SKINIT] = svm_exit_ud,
+	[SVM_EXIT_RDTSCP] = svm_exit_ud,
+	[SVM_EXIT_WBINVD] = svm_exit_skip,
+	[SVM_EXIT_MONITOR] = svm_exit_ud,
+	[SVM_EXIT_MWAIT] = svm_exit_ud,
+	[SVM_EXIT_XSETBV] = svm_exit_ud,
+	[SVM_EXIT_RDPRU] = svm_exit_ud,
+	[SVM_EXIT_INVPCID] = svm_exit_ud,
+	[SVM_EXIT_NPF] = svm_exit_npf,
+};
+
+int svm_handle_exit(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u32 code = svm->vmcb->control.exit_code;
+
+	/* VMEXIT_INVALID: VMRUN's consistency checks failed (APM 15.5.1). */
+	if (code == (u32)SVM_EXIT_ERR)
+		return hvm_exit_fail_entry(vcpu, SVM_EXIT_ERR);
+	if (svm->vmcb->control.exit_code_hi || code >= ARRAY_SIZE(svm_exit_table) ||
+	    !svm_exit_table[code])
+		return svm_exit_unexpected(vcpu, svm);
+	return svm_exit_table[code](vcpu, svm);
+}
