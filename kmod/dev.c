@@ -29,6 +29,10 @@ long hvm_check_extension(long cap)
 		return HVM_MAX_VCPU_ID;
 	case KVM_CAP_USER_MEMORY:
 	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVM_MEMSLOTS;
@@ -49,6 +53,10 @@ static long hvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return hvm_vm_create_fd(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : HVM_VCPU_MMAP_PAGES * PAGE_SIZE;
+	case KVM_GET_SUPPORTED_CPUID:
+		return hvm_cpuid_get_supported((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return hvm_get_msr_index_list((void __user *)arg);
 	case KVM_TRACE_ENABLE:
 	case KVM_TRACE_PAUSE:
 	case KVM_TRACE_DISABLE:

@@ -171,6 +171,8 @@ int hvm_complete_mmio(struct hvm_vcpu *vcpu);
 /* kmod/vcpu_state.c: the state ioctls of the vCPU fd other than REGS. */
 long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			  void __user *argp);
+long hvm_get_msr_index_list(struct kvm_msr_list __user *user);
+void hvm_vcpu_cpuid_state(struct hvm_vcpu *vcpu, struct hvm_cpuid_state *st);
 bool hvm_cr0_valid(u64 cr0);
 bool hvm_cr4_valid(u64 cr4);
 bool hvm_efer_valid(u64 efer);

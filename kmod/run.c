@@ -218,14 +218,10 @@ static void hvm_set_gpr32(struct hvm_vcpu *vcpu, enum hvm_gpr reg, u32 val)
 
 int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip)
 {
-	struct hvm_cpuid_state st = { .apic_base = vcpu->apic_base };
 	u32 eax = vcpu->gpr[HVM_RAX], ecx = vcpu->gpr[HVM_RCX], ebx, edx;
-	struct kvm_sregs sregs;
+	struct hvm_cpuid_state st;
 
-	hvm_ops->get_sregs(vcpu, &sregs);
-	st.cr4 = sregs.cr4;
-	/* No XSAVE for guests yet: XCR0 is x87 only, as after RESET. */
-	st.xcr0 = 1;
+	hvm_vcpu_cpuid_state(vcpu, &st);
 	hvm_cpuid_answer(vcpu->cpuid.entries, vcpu->cpuid.nent, &st,
 			 &eax, &ebx, &ecx, &edx);
 	hvm_set_gpr32(vcpu, HVM_RAX, eax);

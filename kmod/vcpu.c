@@ -16,8 +16,6 @@
 #include "kmod/hvm.h"
 
 #define HVM_RFLAGS_FIXED	0x2	/* RFLAGS bit 1 always reads as 1 */
-/* The APIC base of a bootstrap processor after RESET (SDM vol. 3A 11.4.4). */
-#define HVM_APIC_BASE_RESET	(0xfee00000ULL | MSR_IA32_APICBASE_ENABLE)
 
 /* Architectural INIT/RESET state of the registers KVM_GET_REGS returns. */
 static void hvm_vcpu_reset_regs(struct hvm_vcpu *vcpu)
@@ -30,12 +28,11 @@ static void hvm_vcpu_reset_regs(struct hvm_vcpu *vcpu)
 	 * KVM reports 0x600 until CPUID leaf 1 is set: so does hvmod.
 	 */
 	vcpu->gpr[HVM_RDX] = 0x600;
-	/* KVM makes vCPU 0 the bootstrap processor. */
-	vcpu->apic_base = HVM_APIC_BASE_RESET;
-	if (vcpu->id)
-		vcpu->apic_base &= ~MSR_IA32_APICBASE_BSP;
-	else
-		vcpu->apic_base |= MSR_IA32_APICBASE_BSP;
+	/*
+	 * Without an in-kernel local APIC, KVM's apic_base starts at 0 (it
+	 * is set only by kvm_lapic_reset()); userspace sets it.
+	 */
+	vcpu->apic_base = 0;
 	vcpu->irq_pending = -1;
 }
 

@@ -128,6 +128,34 @@ static int hvm_vcpu_interrupt(struct hvm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
+/* Every MSR a guest has (both back ends keep the same set). */
+static const u32 hvm_msr_indices[] = {
+	MSR_IA32_APICBASE, MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
+	MSR_SYSCALL_MASK, MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_CR_PAT, MSR_IA32_TSC, MSR_IA32_MISC_ENABLE,
+};
+
+/*
+ * KVM_GET_MSR_INDEX_LIST: the count is written back first; a list too
+ * small for it is -E2BIG (kvm_arch_dev_ioctl()).
+ */
+long hvm_get_msr_index_list(struct kvm_msr_list __user *user)
+{
+	u32 n;
+
+	if (get_user(n, &user->nmsrs))
+		return -EFAULT;
+	if (put_user((u32)ARRAY_SIZE(hvm_msr_indices), &user->nmsrs))
+		return -EFAULT;
+	if (n < ARRAY_SIZE(hvm_msr_indices))
+		return -E2BIG;
+	if (copy_to_user(user->indices, hvm_msr_indices,
+			 sizeof(hvm_msr_indices)))
+		return -EFAULT;
+	return 0;
+}
+
 /* MSRs the core owns; the others are the back end's. */
 int hvm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data)
 {
@@ -188,9 +216,24 @@ static long hvm_vcpu_msrs(struct hvm_vcpu *vcpu, void __user *argp,
 	return i;
 }
 
+/* What CPUID's run-time bits depend on (kmod/cpuid.h). */
+void hvm_vcpu_cpuid_state(struct hvm_vcpu *vcpu, struct hvm_cpuid_state *st)
+{
+	struct kvm_sregs sregs;
+
+	hvm_ops->get_sregs(vcpu, &sregs);
+	st->cr4 = sregs.cr4;
+	/* No XSAVE for guests yet: XCR0 is x87 only, as after RESET. */
+	st->xcr0 = 1;
+	st->apic_base = vcpu->apic_base;
+	st->host = hvm_cpuid_host_flags();
+}
+
 long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			  void __user *argp)
 {
+	struct hvm_cpuid_state st;
+
 	switch (ioctl) {
 	case KVM_GET_SREGS:
 		return hvm_vcpu_get_sregs(vcpu, argp);
@@ -203,9 +246,11 @@ long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 	case KVM_SET_MSRS:
 		return hvm_vcpu_msrs(vcpu, argp, true);
 	case KVM_SET_CPUID2:
-		return hvm_cpuid_set(&vcpu->cpuid, argp, vcpu->has_run);
+		hvm_vcpu_cpuid_state(vcpu, &st);
+		return hvm_cpuid_set(&vcpu->cpuid, &st, argp, vcpu->has_run);
 	case KVM_GET_CPUID2:
-		return hvm_cpuid_get(&vcpu->cpuid, argp);
+		hvm_vcpu_cpuid_state(vcpu, &st);
+		return hvm_cpuid_get(&vcpu->cpuid, &st, argp);
 	default:
 		return -EINVAL;
 	}

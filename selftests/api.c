@@ -19,8 +19,8 @@
 /* Capabilities hvmod does not implement yet but KVM 6.1 x86 reports. */
 static const long unimplemented_caps[] = {
 	KVM_CAP_IRQCHIP,
-	KVM_CAP_IMMEDIATE_EXIT,
-	KVM_CAP_SET_TSS_ADDR,
+	KVM_CAP_SYNC_REGS,
+	KVM_CAP_X86_USER_SPACE_MSR,
 };
 
 /* Numbers no KVM version defines. */
