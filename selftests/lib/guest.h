@@ -54,10 +54,10 @@
 #define GUEST_PORT_REPORT	0xf0
 #define GUEST_PORT_FAIL		0xf1
 
+#ifdef __ASSEMBLER__
+
 /* Guest-physical address of @sym in the guest code blob @name. */
 #define GUEST_GPA(name, sym)	(GUEST_CODE_GPA + ((sym) - name##_start))
-
-#ifdef __ASSEMBLER__
 
 /*
  * GUEST_BEGIN(name) ... GUEST_END(name) brackets one guest code blob in a
@@ -85,6 +85,17 @@ name##_end:							\
 	.globl sym;						\
 sym:
 
+/*
+ * 64-bit mode: report the 64-bit register \reg as two 4-byte reports,
+ * low half first.  Clobbers RAX.
+ */
+.macro	GUEST_REPORT64 reg
+	mov	\reg, %rax
+	out	%eax, $GUEST_PORT_REPORT
+	shr	$32, %rax
+	out	%eax, $GUEST_PORT_REPORT
+.endm
+
 /* Guest code needs no executable stack in the test binary. */
 #define GUEST_NO_EXEC_STACK	.section .note.GNU-stack, "", @progbits
 
@@ -98,6 +109,10 @@ sym:
 /* Declares the symbols GUEST_BEGIN(name) / GUEST_END(name) define. */
 #define GUEST_CODE_DECLARE(name)				\
 	extern const char name##_start[], name##_end[]
+
+/* Guest-physical address of @sym in the guest code blob @name. */
+#define GUEST_GPA(name, sym)					\
+	((uint64_t)GUEST_CODE_GPA + (uint64_t)((sym) - name##_start))
 
 /* The start/end pair that guest_load_code() takes. */
 #define GUEST_CODE(name)	name##_start, name##_end
