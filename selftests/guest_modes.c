@@ -17,7 +17,9 @@
 GUEST_CODE_DECLARE(real_guest);
 GUEST_CODE_DECLARE(prot32_guest);
 GUEST_CODE_DECLARE(long64_guest);
-extern const char real_after_hlt[], prot32_after_hlt[], long64_after_hlt[];
+GUEST_LABEL_DECLARE(real_after_hlt);
+GUEST_LABEL_DECLARE(prot32_after_hlt);
+GUEST_LABEL_DECLARE(long64_after_hlt);
 
 #define GPA_4G		0x100000000ULL
 #define SLOT_4G_SIZE	0x200000ULL
@@ -81,8 +83,7 @@ TEST_F(guest_modes, protected_mode_32)
 	EXPECT_EQ(0x89abcdefULL, regs.rsi);
 	EXPECT_EQ(2ULL, regs.rdx);
 	EXPECT_EQ((uint64_t)GUEST_STACK_TOP, regs.rsp);
-	EXPECT_EQ(0xdeadbeef,
-		  *(volatile uint32_t *)guest_hva(vm, 0x100000));
+	EXPECT_EQ(0xdeadbeef, *(uint32_t *)guest_hva(vm, 0x100000));
 	vcpu_get_sregs(vm, &sr);
 	EXPECT_EQ(X86_CR0_PE, sr.cr0 & (X86_CR0_PE | X86_CR0_PG));
 	EXPECT_EQ(0ULL, sr.cr4 & X86_CR4_PAE);

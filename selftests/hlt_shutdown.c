@@ -16,7 +16,7 @@
 GUEST_CODE_DECLARE(hlt_twice);
 GUEST_CODE_DECLARE(triple_fault64);
 GUEST_CODE_DECLARE(triple_fault16);
-extern const char hlt_first_done[];
+GUEST_LABEL_DECLARE(hlt_first_done);
 
 FIXTURE(hlt_shutdown) {
 	struct guest_vm *vm;

@@ -20,8 +20,10 @@
 
 GUEST_CODE_DECLARE(irq_window);
 GUEST_CODE_DECLARE(irq_halt);
-extern const char irq_window_handler[], irq_vector[];
-extern const char irq_halt_handler[], irq_halt_resumed[];
+GUEST_LABEL_DECLARE(irq_window_handler);
+GUEST_LABEL_DECLARE(irq_vector);
+GUEST_LABEL_DECLARE(irq_halt_handler);
+GUEST_LABEL_DECLARE(irq_halt_resumed);
 
 FIXTURE(interrupt) {
 	struct guest_vm *vm;

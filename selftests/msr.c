@@ -18,7 +18,7 @@
 #define GP_VECTOR	13
 
 GUEST_CODE_DECLARE(msr_guest);
-extern const char msr_gp_handler[];
+GUEST_LABEL_DECLARE(msr_gp_handler);
 
 FIXTURE(msr) {
 	struct guest_vm *vm;

@@ -31,7 +31,7 @@ GUEST_CODE_DECLARE(pio_out);
 GUEST_CODE_DECLARE(pio_in);
 GUEST_CODE_DECLARE(pio_outs);
 GUEST_CODE_DECLARE(pio_ins);
-extern const char outs_pattern[];
+GUEST_LABEL_DECLARE(outs_pattern);
 
 FIXTURE(pio) {
 	struct guest_vm *vm;

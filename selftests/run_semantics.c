@@ -31,7 +31,7 @@
 
 GUEST_CODE_DECLARE(run_in);
 GUEST_CODE_DECLARE(run_spin);
-extern const char run_in_done[];
+GUEST_LABEL_DECLARE(run_in_done);
 
 FIXTURE(run_semantics) {
 	struct guest_vm *vm;

@@ -269,11 +269,6 @@ void guest_load_code(struct guest_vm *vm, const char *start,
 	guest_write(vm, GUEST_CODE_GPA, start, len);
 }
 
-uint64_t guest_code_gpa(const char *start, const char *sym)
-{
-	return GUEST_CODE_GPA + (uint64_t)(sym - start);
-}
-
 static struct kvm_segment segment(uint16_t sel, uint64_t base,
 				  uint32_t limit, uint8_t type)
 {

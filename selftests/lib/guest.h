@@ -47,12 +47,10 @@
  * Guests report through port I/O, which exits to userspace the same way
  * on every backend.  An OUT of 1, 2 or 4 bytes to GUEST_PORT_REPORT hands
  * the host one value; the test decides what the sequence of values means.
- * GUEST_PORT_FAIL says the guest saw something it did not expect (the
- * value says what); a test treats it as a failure.  Guests finish with
- * HLT, which is KVM_EXIT_HLT without an in-kernel irqchip.
+ * Guests finish with HLT, which is KVM_EXIT_HLT without an in-kernel
+ * irqchip.
  */
 #define GUEST_PORT_REPORT	0xf0
-#define GUEST_PORT_FAIL		0xf1
 
 #ifdef __ASSEMBLER__
 
@@ -80,7 +78,7 @@ name##_end:							\
 	.code64;						\
 	.popsection
 
-/* A label the test refers to (extern const char sym[]), e.g. a RIP. */
+/* A label the test refers to (GUEST_LABEL_DECLARE(sym) in C), e.g. a RIP. */
 #define GUEST_LABEL(sym)					\
 	.globl sym;						\
 sym:
@@ -109,6 +107,9 @@ sym:
 /* Declares the symbols GUEST_BEGIN(name) / GUEST_END(name) define. */
 #define GUEST_CODE_DECLARE(name)				\
 	extern const char name##_start[], name##_end[]
+
+/* Declares a label that GUEST_LABEL(sym) made visible. */
+#define GUEST_LABEL_DECLARE(sym)	extern const char sym[]
 
 /* Guest-physical address of @sym in the guest code blob @name. */
 #define GUEST_GPA(name, sym)					\
@@ -187,8 +188,6 @@ void guest_read(struct guest_vm *vm, uint64_t gpa, void *dst, size_t len);
 /* Copies the blob [start, end) to GUEST_CODE_GPA. */
 void guest_load_code(struct guest_vm *vm, const char *start,
 		     const char *end);
-/* Guest-physical address of @sym inside the blob that begins at @start. */
-uint64_t guest_code_gpa(const char *start, const char *sym);
 
 /*
  * Sets CR0/CR4/EFER, the segments, GDTR/IDTR and TR for @mode through
