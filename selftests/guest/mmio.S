@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guests of the mmio test, in 64-bit mode.  MMIO_GPA has no slot; the
+ * identity mapping makes it reachable.  RO_GPA is the test's read-only
+ * slot.  See mmio.c for what the host supplies and expects.
+ */
+#include "guest.h"
+
+#define MMIO_GPA	0xd0000000
+#define RO_GPA		0x400000
+
+/* MOV stores of 1, 2, 4 and 8 bytes. */
+GUEST_BEGIN(mmio_writes)
+	.code64
+	mov	$MMIO_GPA, %edi
+	movb	$0x11, 0x10(%rdi)
+	movw	$0x2233, 0x20(%rdi)
+	movl	$0x44556677, 0x30(%rdi)
+	movabs	$0x8899aabbccddeeff, %rax
+	mov	%rax, 0x40(%rdi)
+	hlt
+GUEST_END(mmio_writes)
+
+/*
+ * Loads of each width and the zero- and sign-extending forms, each into
+ * a register preset to all ones, reported in full.
+ */
+GUEST_BEGIN(mmio_reads)
+	.code64
+	mov	$MMIO_GPA, %edi
+	mov	$-1, %rbx
+	mov	0x10(%rdi), %bl
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	mov	0x20(%rdi), %bx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	mov	0x30(%rdi), %ebx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	mov	0x40(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	movzbl	0x50(%rdi), %ebx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	movsbq	0x60(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	movzwq	0x70(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	mov	$-1, %rbx
+	movswl	0x80(%rdi), %ebx
+	GUEST_REPORT64 %rbx
+	hlt
+GUEST_END(mmio_reads)
+
+/*
+ * The read-only slot: a load (no exit: it is memory), a store (an MMIO
+ * write exit, memory unchanged), the same load again.
+ */
+GUEST_BEGIN(mmio_readonly)
+	.code64
+	mov	$RO_GPA, %edi
+	mov	0x8(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	movl	$0xabcdef01, 0x8(%rdi)
+	mov	0x8(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	hlt
+GUEST_END(mmio_readonly)
+
+/*
+ * 8-byte accesses: one 4 bytes before a page boundary (crossing it),
+ * one misaligned within a page.
+ */
+GUEST_BEGIN(mmio_split)
+	.code64
+	mov	$(MMIO_GPA + 0x1000 - 4), %edi
+	movabs	$0x1122334455667788, %rax
+	mov	%rax, (%rdi)
+	mov	(%rdi), %rbx
+	GUEST_REPORT64 %rbx
+	mov	$(MMIO_GPA + 0x2003), %edi
+	movabs	$0x0102030405060708, %rax
+	mov	%rax, (%rdi)
+	hlt
+GUEST_END(mmio_split)
+
+GUEST_NO_EXEC_STACK
