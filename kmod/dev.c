@@ -32,8 +32,10 @@ long hvm_check_extension(long cap)
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
-	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
+	case KVM_CAP_IMMEDIATE_EXIT:
+		/* Only where guests run (not yet on VT-x). */
+		return !!hvm_ops->enter_guest;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVM_MEMSLOTS;
 	default:

@@ -157,6 +157,7 @@ static void hvm_kick_nop(void *unused)
 static void hvm_flush_all_vcpus(struct hvm_vm *vm)
 {
 	atomic64_inc(&vm->tlb_gen);
+	/* The new value is visible before any CPU takes the IPI. */
 	smp_mb__after_atomic();
 	on_each_cpu(hvm_kick_nop, NULL, 1);
 }

@@ -10,6 +10,7 @@
  * return. Each entry is preceded, with interrupts off, by the check of
  * pending work that vcpu_enter_guest() makes.
  */
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 #include <asm/fpu/api.h>
@@ -92,11 +93,27 @@ static int hvm_enter_once(struct hvm_vcpu *vcpu)
 	/* The guest FPU state must be in the registers (kvm: same check). */
 	if (test_thread_flag(TIF_NEED_FPU_LOAD))
 		switch_fpu_return();
+	/*
+	 * Running a guest is a quiescent state for RCU, as user mode is
+	 * (KVM: guest_context_enter_irqoff()); without this, a vCPU that
+	 * exits and re-enters without ever sleeping stalls RCU.
+	 */
+	rcu_note_context_switch(false);
 	r = hvm_ops->enter_guest(vcpu);
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();
 	preempt_enable();
 	return r ? r : HVM_ENTERED;
+}
+
+/*
+ * dm_request_for_irq_injection() && ..._ready_for_interrupt_injection():
+ * userspace asked for a window and an interrupt could go in now.
+ */
+static bool hvm_irq_window_open(struct hvm_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->run->request_interrupt_window) &&
+	       vcpu->irq_pending < 0 && hvm_ops->interrupt_allowed(vcpu);
 }
 
 static int hvm_run_loop(struct hvm_vcpu *vcpu)
@@ -111,6 +128,8 @@ static int hvm_run_loop(struct hvm_vcpu *vcpu)
 		}
 		if (r <= 0)
 			return r;
+		if (hvm_irq_window_open(vcpu))
+			return hvm_exit_to_user(vcpu, KVM_EXIT_IRQ_WINDOW_OPEN);
 	}
 }
 

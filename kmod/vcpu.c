@@ -128,6 +128,10 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	/* KVM rejects foreign ioctl types on vCPU fds before anything else. */
 	if (_IOC_TYPE(ioctl) != KVMIO)
 		return -EINVAL;
+	/* A back end that cannot run guests yet has no vCPU state either. */
+	if (!hvm_ops->enter_guest && ioctl != KVM_GET_REGS &&
+	    ioctl != KVM_SET_REGS)
+		return -EINVAL;
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 

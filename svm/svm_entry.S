@@ -74,8 +74,17 @@ SYM_FUNC_START(svm_world_switch)
 	mov	G_R15(%rsi), %r15
 	mov	G_RSI(%rsi), %rsi
 
-	/* RAX is the VMCB's address; the guest's RAX/RSP are in the VMCB. */
+	/*
+	 * RAX is the VMCB's address; the guest's RAX/RSP are in the VMCB.
+	 * With V_INTR_MASKING, physical interrupts reach the guest (as an
+	 * INTR exit) only if the host's IF was set at VMRUN (HIF, APM
+	 * 15.21.1): set it here, where GIF=0 still holds every interrupt,
+	 * and clear it at once after #VMEXIT, which restores IF=1 with
+	 * GIF still 0.
+	 */
+	sti
 3:	vmrun
+	cli
 	/* #VMEXIT: RAX and RSP are the host's again. */
 4:	vmsave
 
@@ -100,6 +109,7 @@ SYM_FUNC_START(svm_world_switch)
 	xor	%eax, %eax
 
 .Lout:
+	cli
 	/*
 	 * No guest value may reach speculative host code: clear the
 	 * registers the pops below do not overwrite, then overwrite the

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/nospec.h>
 #include <linux/ratelimit.h>
 #include <asm/debugreg.h>
 #include <asm/processor-flags.h>
@@ -258,12 +259,24 @@ int svm_handle_exit(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	u32 code = svm->vmcb->control.exit_code;
+	int r;
 
-	/* VMEXIT_INVALID: VMRUN's consistency checks failed (APM 15.5.1). */
+	/*
+	 * VMEXIT_INVALID: VMRUN's consistency checks failed (APM 15.5.1).
+	 * The reason is the 32-bit EXITCODE, 0xffffffff, as kvm-amd gives.
+	 */
 	if (code == (u32)SVM_EXIT_ERR)
-		return hvm_exit_fail_entry(vcpu, SVM_EXIT_ERR);
+		return hvm_exit_fail_entry(vcpu, code);
 	if (svm->vmcb->control.exit_code_hi || code >= ARRAY_SIZE(svm_exit_table) ||
 	    !svm_exit_table[code])
 		return svm_exit_unexpected(vcpu, svm);
-	return svm_exit_table[code](vcpu, svm);
+	code = array_index_nospec(code, ARRAY_SIZE(svm_exit_table));
+	r = svm_exit_table[code](vcpu, svm);
+	/*
+	 * An instruction emulated here has retired: the STI/MOV SS
+	 * interrupt shadow it sat in is over (kvm_skip_emulated_instruction()).
+	 */
+	if (vcpu->rip != svm->vmcb->save.rip)
+		svm->vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	return r;
 }

@@ -205,4 +205,6 @@ const struct hvm_arch_ops hvm_vmx_ops = {
 	.cpu_disable = vmx_cpu_disable,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
+	/* Guests do not run on VT-x yet: no enter_guest (see kmod/vcpu.c). */
+	.npt_format = &npt_format_ept,
 };
