@@ -171,6 +171,15 @@ int hvm_fetch_insn(struct hvm_vcpu *vcpu, struct x86_insn *insn)
 	return hvm_fetch(vcpu, &gm, insn, bytes, &len);
 }
 
+/* RIP after @insn at @rip: it wraps at the code segment's width. */
+u64 hvm_insn_next_rip(const struct x86_insn *insn, u64 rip)
+{
+	rip += insn->length;
+	if (insn->mode == X86_MODE_LONG64)
+		return rip;
+	return insn->mode == X86_MODE_PROT32 ? (u32)rip : (u16)rip;
+}
+
 /* The next RIP when the CPU does not report it (no NRIP-save). */
 int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip)
 {
@@ -180,10 +189,7 @@ int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip)
 	r = hvm_fetch_insn(vcpu, &insn);
 	if (r)
 		return r;
-	*next_rip = vcpu->rip + insn.length;
-	if (insn.mode != X86_MODE_LONG64)
-		*next_rip = insn.mode == X86_MODE_PROT32 ? (u32)*next_rip :
-							   (u16)*next_rip;
+	*next_rip = hvm_insn_next_rip(&insn, vcpu->rip);
 	return 0;
 }
 
@@ -304,9 +310,7 @@ int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 fault_gpa)
 		return hvm_emulation_failed(vcpu, bytes, len);
 
 	p->kind = HVM_PENDING_MMIO;
-	p->next_rip = hvm_linear(&gm, 0, vcpu->rip + insn->length);
-	if (gm.mode != X86_MODE_LONG64 && gm.mode != X86_MODE_PROT32)
-		p->next_rip = (u16)(vcpu->rip + insn->length);
+	p->next_rip = hvm_insn_next_rip(insn, vcpu->rip);
 	p->gpa = gpa;
 	p->size = insn->mem_size;
 	p->in = insn->op != X86_OP_MOV_TO_MEM && insn->op != X86_OP_STORE_IMM;

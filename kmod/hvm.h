@@ -164,6 +164,7 @@ int hvm_handle_wrmsr(struct hvm_vcpu *vcpu, u64 next_rip);
 
 /* kmod/emulate.c: instructions the core decodes itself. */
 int hvm_fetch_insn(struct hvm_vcpu *vcpu, struct x86_insn *insn);
+u64 hvm_insn_next_rip(const struct x86_insn *insn, u64 rip);
 int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip);
 int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 gpa);
 int hvm_complete_mmio(struct hvm_vcpu *vcpu);

@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 #include <asm/fpu/api.h>
+#include <asm/processor-flags.h>
 #include <uapi/linux/kvm_para.h>
 
 #include "kmod/hvm.h"
@@ -21,8 +22,6 @@
 /* hvm_enter_once() */
 #define HVM_ENTERED		1	/* the guest ran: handle the exit */
 #define HVM_RETRY		2	/* nothing ran (rescheduled): again */
-
-#define HVM_RFLAGS_IF		BIT(9)
 
 /* IN: AL/AX are merged into RAX, EAX is zero-extended (as a MOV). */
 static void hvm_write_rax_sized(struct hvm_vcpu *vcpu, const void *data,
@@ -138,7 +137,7 @@ static void hvm_post_run_save(struct hvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 
-	run->if_flag = !!(vcpu->rflags & HVM_RFLAGS_IF);
+	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
 	run->cr8 = hvm_ops->get_cr8(vcpu);
 	run->apic_base = vcpu->apic_base;
 	run->ready_for_interrupt_injection = vcpu->irq_pending < 0 &&

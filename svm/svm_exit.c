@@ -216,7 +216,7 @@ static int svm_exit_dr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 		*dr = insn.reg_num >= 6 ? val | (insn.reg_num & 1 ?
 			SVM_DR7_FIXED_1 : DR6_RESERVED) : val;
 	}
-	vcpu->rip += insn.length;
+	vcpu->rip = hvm_insn_next_rip(&insn, vcpu->rip);
 	return 1;
 }
 
