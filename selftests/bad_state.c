@@ -18,8 +18,8 @@
  *     SVM_EXIT_ERR (VMEXIT_INVALID, -1), so 0xffffffff (seen in the QEMU
  *     sandbox); fail_entry.cpu the CPU it ran on.
  *   kvm-intel (vmx/vmx.c:__vmx_handle_exit()): the full exit reason,
- *     0x80000021 (entry failure | invalid guest state); not yet run under
- *     the VT-x sandbox.
+ *     0x80000021 (entry failure | invalid guest state), seen in the
+ *     Bochs sandbox.
  */
 #include <unistd.h>
 
