@@ -218,6 +218,7 @@ enum hvm_object_kind {
 	HVM_OBJ_VCPUS,
 	HVM_OBJ_PAGES,
 	HVM_OBJ_PINNED,
+	HVM_OBJ_LARGE,		/* 2 MiB nested mappings */
 	HVM_OBJ_NR,
 };
 
