@@ -85,7 +85,7 @@ struct hvm_pending {
 	u64 next_rip;		/* RIP once the instruction is done */
 	struct x86_insn insn;	/* MMIO, string I/O: the instruction */
 	u8 size;		/* bytes of the access, or of one element */
-	bool in;		/* IN or MMIO read: data goes to the guest */
+	bool in;		/* IN, MMIO read phase: data goes to the guest */
 	u32 count;		/* string I/O: elements in this exit */
 	/*
 	 * MMIO: an access that crosses a page is cut in two at the page
@@ -96,6 +96,9 @@ struct hvm_pending {
 	u8 frag;		/* the piece userspace has now */
 	struct hvm_mmio_frag frags[2];
 	u8 data[8];		/* the bytes of the whole access */
+	/* MMIO: linear addresses read from and written to */
+	u64 src_la;
+	u64 dst_la;
 };
 
 struct hvm_vm {
