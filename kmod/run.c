@@ -17,7 +17,7 @@
 #include <asm/processor-flags.h>
 #include <uapi/linux/kvm_para.h>
 
-#include "kmod/hvm.h"
+#include "kmod/emulate.h"
 
 /* hvm_enter_once() */
 #define HVM_ENTERED		1	/* the guest ran: handle the exit */
@@ -260,16 +260,16 @@ int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip)
  */
 int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip)
 {
-	bool long64;
-	struct kvm_sregs sregs;
+	struct hvm_guest_mode gm;
 	u64 nr = vcpu->gpr[HVM_RAX];
 	long ret = -KVM_ENOSYS;
+	bool long64;
 
-	hvm_ops->get_sregs(vcpu, &sregs);
-	long64 = (sregs.efer & EFER_LMA) && sregs.cs.l;
+	hvm_guest_mode(vcpu, &gm);
+	long64 = gm.mode == X86_MODE_LONG64;
 	if (!long64)
 		nr = (u32)nr;
-	if (sregs.ss.dpl)
+	if (gm.cpl)
 		ret = -KVM_EPERM;
 	else if (nr == KVM_HC_VAPIC_POLL_IRQ)
 		ret = 0;
