@@ -142,6 +142,7 @@ struct hvm_vcpu {
 	bool has_run;			/* [V] KVM_RUN was called once */
 	int irq_pending;		/* [V] KVM_INTERRUPT vector, or -1 */
 	struct fpu_guest guest_fpu;	/* [V] kernel's guest-FPU state */
+	u32 pkru;			/* [V] guest PKRU, outside guest_fpu */
 	void *arch;			/* (o) back end's vCPU state */
 };
 
@@ -174,6 +175,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu);
 int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		 u64 next_rip);
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason);
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu);
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru);
 int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
 			    const u64 *data, u32 ndata);
 int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason);

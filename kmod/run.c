@@ -14,6 +14,7 @@
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 #include <asm/fpu/api.h>
+#include <asm/pkru.h>
 #include <asm/processor-flags.h>
 #include <uapi/linux/kvm_para.h>
 
@@ -172,6 +173,33 @@ out:
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	hvm_post_run_save(vcpu);
 	return r;
+}
+
+/*
+ * PKRU around the world switch (back ends call these with interrupts
+ * off, right before and right after it). The kernel's guest-FPU swap
+ * leaves PKRU out (XFEATURE_MASK_FPSTATE), and the guest can WRPKRU
+ * once it sets CR4.PKE, which it writes without an exit: left in place,
+ * its value would govern the host's own accesses to user memory, here
+ * and in the VMM after KVM_RUN. As KVM (kvm_load_{guest,host}_xsave_state),
+ * the guest's value goes in for the guest only; WRPKRU only on a change.
+ */
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu)
+{
+	u32 host = read_pkru();
+
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && vcpu->pkru != host)
+		write_pkru(vcpu->pkru);
+	return host;
+}
+
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_OSPKE))
+		return;
+	vcpu->pkru = read_pkru();
+	if (vcpu->pkru != host_pkru)
+		write_pkru(host_pkru);
 }
 
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason)
