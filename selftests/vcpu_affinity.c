@@ -13,7 +13,8 @@
  * CPU 1 (pthread_setaffinity_np), FLIPS times, waiting after each move
  * for a report of both vCPUs.  Asserted: every report is the value this
  * file computes; after the run, each thread is on the CPU it was last
- * moved to (sched_getcpu()).  The signals case also sends SIGUSR1 (a
+ * moved to (sched_getcpu()); once halted, each vCPU's RSI, R9, R10 are
+ * its own and R8 equals its memory copy.  The signals case also sends SIGUSR1 (a
  * no-op handler) to the threads while they run: KVM_RUN then returns
  * -EINTR with KVM_EXIT_INTR and is simply called again; it goes on until
  * each thread had MIN_EINTR of them (no time bound: the harness' own
@@ -296,6 +297,18 @@ static void run_flips(struct __test_metadata *_metadata,
 		if (signals) {
 			ASSERT_LE((unsigned int)MIN_EINTR, atomic_load(&t[j].eintr));
 		}
+	}
+	/* Halted: each vCPU's registers are its own, x equals its copy. */
+	for (j = 0; j < 2; j++) {
+		struct kvm_regs regs;
+		struct block b;
+
+		gvcpu_get_regs(t[j].v, &regs);
+		guest_read(self->vm, BLOCK_GPA(j), &b, sizeof(b));
+		ASSERT_EQ(BLOCK_GPA(j), regs.rsi);
+		ASSERT_EQ(t[j].init.c, regs.r9);
+		ASSERT_EQ(AFF_MUL, regs.r10);
+		ASSERT_EQ(b.x, regs.r8) TH_LOG("vCPU %u", j);
 	}
 }
 
