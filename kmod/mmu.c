@@ -25,6 +25,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -74,17 +75,30 @@ int hvm_mmu_init(struct hvm_vm *vm)
 	return npt_init(&vm->npt, hvm_ops->npt_format, &hvm_npt_ops, vm, 0);
 }
 
+/*
+ * Unpins a page that was mapped for the guest. A page of a writable
+ * slot is marked dirty: the guest (or emulation, through the kernel
+ * mapping) may have written it without the kernel knowing, and a file
+ * or shmem page must then be written back, not dropped.
+ */
+static void hvm_unpin_mapped(struct page *page, bool writable)
+{
+	unpin_user_pages_dirty_lock(&page, 1, writable);
+	hvm_objects_dec(HVM_OBJ_PINNED);
+}
+
+static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn);
+
 static void hvm_unpin_leaf(void *ctx, u64 gpa, u64 hpa, int level)
 {
 	unsigned long i, n = NPT_LEVEL_SIZE(level) >> PAGE_SHIFT;
+	struct hvm_memslot *slot = hvm_find_slot(ctx, gpa >> PAGE_SHIFT);
+	bool writable = !slot || !(slot->flags & KVM_MEM_READONLY);
 
 	if (level == NPT_LEVEL_2M)
 		hvm_objects_dec(HVM_OBJ_LARGE);
-
-	for (i = 0; i < n; i++) {
-		unpin_user_page(pfn_to_page((hpa >> PAGE_SHIFT) + i));
-		hvm_objects_dec(HVM_OBJ_PINNED);
-	}
+	for (i = 0; i < n; i++)
+		hvm_unpin_mapped(pfn_to_page((hpa >> PAGE_SHIFT) + i), writable);
 }
 
 /* No vCPU runs any more (the last reference is gone). */
@@ -302,20 +316,51 @@ int hvm_mmu_zap_slot(struct hvm_vm *vm, struct hvm_memslot *slot)
 				slot->npages << PAGE_SHIFT, hvm_record_leaf, &z);
 	if (cleared > 0)
 		hvm_flush_all_vcpus(vm);
-	for (i = 0; i < z.nr; i++) {
-		unpin_user_page(z.pages[i]);
-		hvm_objects_dec(HVM_OBJ_PINNED);
-	}
+	for (i = 0; i < z.nr; i++)
+		hvm_unpin_mapped(z.pages[i],
+				 !(slot->flags & KVM_MEM_READONLY));
 	kvfree(z.pages);
 	return 0;
 }
 
-/* Copies between guest RAM and @buf through the slots' user mappings. */
+/* Copies between guest RAM and @buf, page by page. */
+/*
+ * One page's part of a copy, through the page the guest is running on
+ * if @gpa is mapped: after a munmap() or a replaced backing, the
+ * slot's user address may show other memory than the pinned page (no
+ * MMU notifiers), and emulation must see what the guest sees. A page
+ * not mapped yet is read or written through the user address, from
+ * which its fault will pin it.
+ */
+static int hvm_guest_copy_page(struct hvm_vm *vm, struct hvm_memslot *slot,
+			       u64 gpa, void *buf, size_t len, bool write)
+{
+	unsigned long uaddr = hvm_slot_uaddr(slot, gpa >> PAGE_SHIFT) +
+			      (gpa & ~PAGE_MASK);
+	struct npt_walk_result walk;
+	void *va;
+
+	if (npt_walk(&vm->npt, gpa, &walk)) {
+		if (write)
+			return copy_to_user((void __user *)uaddr, buf, len) ?
+			       -EFAULT : 0;
+		return copy_from_user(buf, (void __user *)uaddr, len) ?
+		       -EFAULT : 0;
+	}
+	va = kmap_local_page(pfn_to_page(walk.hpa >> PAGE_SHIFT)) +
+	     (gpa & ~PAGE_MASK);
+	if (write)
+		memcpy(va, buf, len);
+	else
+		memcpy(buf, va, len);
+	kunmap_local(va);
+	return 0;
+}
+
 static int hvm_guest_copy(struct hvm_vm *vm, u64 gpa, void *buf, size_t len,
 			  bool write)
 {
 	struct hvm_memslot *slot;
-	unsigned long uaddr;
 	size_t chunk;
 	int r = 0;
 
@@ -327,13 +372,7 @@ static int hvm_guest_copy(struct hvm_vm *vm, u64 gpa, void *buf, size_t len,
 			r = -EFAULT;
 			break;
 		}
-		uaddr = slot->userspace_addr +
-			(gpa - (slot->base_gfn << PAGE_SHIFT));
-		if (write)
-			r = copy_to_user((void __user *)uaddr, buf, chunk);
-		else
-			r = copy_from_user(buf, (void __user *)uaddr, chunk);
-		r = r ? -EFAULT : 0;
+		r = hvm_guest_copy_page(vm, slot, gpa, buf, chunk, write);
 		buf += chunk;
 		gpa += chunk;
 		len -= chunk;

@@ -18,12 +18,11 @@
  * (an MMIO emulator that decodes the instruction from the new mapping
  * while the guest runs the old page).
  *
- * hvmod fails it (tests.list keeps it to kvm): the first exit after the
- * remap is remap_b's 8-byte store with RIP 3 past it, while the CPU runs
- * the pinned remap_a page, so it resumes in the middle of remap_a's MOVL
- * and the next exit is a HLT at CODE_GPA + 9.  The emulator fetches the
- * instruction through the slot's userspace_addr (kmod/mmu.c:
- * hvm_read_guest()), not from the pinned page the guest executes.
+ * hvmod once failed it that way: its emulator fetched the instruction
+ * through the slot's userspace_addr while the CPU ran the pinned page.
+ * Emulation now reads and writes a mapped guest page through the page
+ * the guest runs on (kmod/mmu.c: hvm_guest_copy_page()), so hvm keeps
+ * running remap_a.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -133,10 +132,8 @@ TEST_F(munmap_remap, code_page)
 		/* One instruction throughout, not a mix. */
 		ASSERT_EQ(first, kind);
 	}
-	if (!dev_is_hvm()) {
-		/* KVM runs the new page. */
-		ASSERT_EQ(2, first);
-	}
+	/* KVM runs the new page; hvmod the pinned old one. */
+	ASSERT_EQ(dev_is_hvm() ? 1 : 2, first);
 	ASSERT_EQ(0, ioctl_errno(vm->vm, KVM_SET_USER_MEMORY_REGION,
 				 (unsigned long)&(struct kvm_userspace_memory_region){
 					 .slot = 1 }));
