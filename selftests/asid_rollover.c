@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * asid_rollover: more vCPUs on one CPU than the CPU has ASIDs (QEMU's
+ * AMD-V has 16; kvm-amd and hvmod hand them out per CPU with
+ * generations, so they roll over many times), and still no guest ever
+ * sees a TLB entry another guest left behind.
+ *
+ * NR_VMS VMs with one vCPU each run in round-robin from one thread, many
+ * rounds.  Every guest reads the same guest-virtual address
+ * (ASID_TEST_VA), which its own page tables map through a 4 KiB page
+ * table to page A or page B of its own memory; the page holds that VM's
+ * current value (round << 12 | id).  A stale translation from another
+ * VM (same ASID number in an older generation, or a flush that did not
+ * happen) would read that other VM's page and report its id.  Before
+ * each run userspace writes the new value; every fourth round it also
+ * moves the PTE to the other page, poisons the old one and sets a flag
+ * for the guest to INVLPG (guest/asid_rollover.S), as an OS would.
+ *
+ * Cases: all on one CPU; moving between two CPUs every round, and before
+ * every run (on a one-CPU machine they stay on the one and say so: the
+ * cases need no second CPU to be meaningful); one CPU with one VM
+ * destroyed and a new one created every round (new vCPUs take ASIDs
+ * mid-generation).
+ *
+ * QEMU's TLB does not keep entries per ASID, so there a missing flush
+ * cannot show; the test still drives the allocator through its
+ * rollovers, and on real hardware it would catch the missing flush.
+ * HVM_ASID_ROUNDS overrides the number of rounds (default 300).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest_harness.h"
+#include "hvm_test.h"
+#include "guest/asid_rollover.h"
+
+GUEST_CODE_DECLARE(asid_guest);
+
+#define NR_VMS			40	/* more than twice 16 ASIDs */
+#define ROUNDS_DEFAULT		300
+#define FLIP_EVERY		4	/* rounds between PTE changes */
+#define ID_BITS			12
+#define MAX_LOGGED		10
+/* Seconds per case: an emulator makes each run slow. */
+#define ASID_TIMEOUT		300
+
+#define PTE_P			(1ULL << 0)
+#define PTE_RW			(1ULL << 1)
+/* The library's page directory for the first GiB (guest.c). */
+#define GUEST_PD_GPA		(GUEST_PT_GPA + 2 * 0x1000)
+#define POISON			0xdead0000U
+
+struct asid_vm {
+	struct guest_vm *vm;
+	unsigned int id;
+	uint64_t page;		/* ASID_PAGE_A_GPA or ASID_PAGE_B_GPA */
+};
+
+static void write_u32(struct guest_vm *vm, uint64_t gpa, uint32_t v)
+{
+	guest_write(vm, gpa, &v, sizeof(v));
+}
+
+static void write_pte(struct guest_vm *vm, uint64_t gpa, uint64_t pte)
+{
+	guest_write(vm, gpa, &pte, sizeof(pte));
+}
+
+/* A VM whose guest loops reading ASID_TEST_VA, mapped to its page A. */
+static void asid_vm_create(struct asid_vm *v, unsigned int id)
+{
+	static const char zero[0x1000];
+
+	v->vm = vm_create_with_vcpu(GUEST_MEM_DEFAULT);
+	v->id = id;
+	v->page = ASID_PAGE_A_GPA;
+	guest_start(v->vm, GUEST_MODE_LONG64, GUEST_CODE(asid_guest));
+	guest_write(v->vm, ASID_PT_GPA, zero, sizeof(zero));
+	write_pte(v->vm, ASID_PT_GPA, ASID_PAGE_A_GPA | PTE_P | PTE_RW);
+	/* PD entry 1 (2-4 MiB) now points to the page table. */
+	write_pte(v->vm, GUEST_PD_GPA + 8, ASID_PT_GPA | PTE_P | PTE_RW);
+	write_u32(v->vm, ASID_PAGE_A_GPA, id);
+	write_u32(v->vm, ASID_PAGE_B_GPA, POISON | id);
+	write_u32(v->vm, ASID_FLUSH_GPA, 0);
+}
+
+/* The first @n CPUs this thread may run on; returns how many there are. */
+static int allowed_cpus(int *cpus, int n)
+{
+	cpu_set_t set;
+	int cpu, found = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return -errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && found < n; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			cpus[found++] = cpu;
+	return found;
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+enum asid_mode {
+	ASID_PINNED,
+	ASID_HOP,		/* the other CPU every round */
+	ASID_HOP_EVERY_RUN,	/* the other CPU before every run */
+	ASID_RECREATE,		/* pinned; one VM replaced every round */
+};
+
+static void asid_run(struct __test_metadata *_metadata, enum asid_mode mode)
+{
+	long rounds = env_long("HVM_ASID_ROUNDS", ROUNDS_DEFAULT);
+	struct asid_vm vms[NR_VMS];
+	unsigned int next_id = 0, errors = 0, i;
+	int cpus[2], ncpus, cpu = -1;
+	long r;
+
+	ASSERT_LT(0, rounds);
+	ASSERT_GT(1L << (32 - ID_BITS), rounds);
+	ncpus = allowed_cpus(cpus, 2);
+	ASSERT_LT(0, ncpus);
+	if ((mode == ASID_HOP || mode == ASID_HOP_EVERY_RUN) && ncpus < 2)
+		TH_LOG("one CPU: every run stays on CPU %d", cpus[0]);
+	cpu = cpus[0];
+	ASSERT_EQ(0, pin_to(cpu));
+
+	for (i = 0; i < NR_VMS; i++)
+		asid_vm_create(&vms[i], next_id++);
+
+	for (r = 0; r < rounds; r++) {
+		if (mode == ASID_HOP) {
+			cpu = cpus[r % ncpus];
+			ASSERT_EQ(0, pin_to(cpu));
+		}
+		if (mode == ASID_RECREATE) {
+			struct asid_vm *v = &vms[r % NR_VMS];
+
+			vm_destroy(v->vm);
+			asid_vm_create(v, next_id++ % (1U << ID_BITS));
+		}
+		for (i = 0; i < NR_VMS; i++) {
+			struct asid_vm *v = &vms[i];
+			uint32_t want = (uint32_t)r << ID_BITS | v->id;
+			uint32_t got;
+
+			if (mode == ASID_HOP_EVERY_RUN) {
+				cpu = cpus[(r + i) % ncpus];
+				ASSERT_EQ(0, pin_to(cpu));
+			}
+			if (r % FLIP_EVERY == FLIP_EVERY - 1) {
+				write_u32(v->vm, v->page, POISON | v->id);
+				v->page = v->page == ASID_PAGE_A_GPA ?
+					  ASID_PAGE_B_GPA : ASID_PAGE_A_GPA;
+				write_pte(v->vm, ASID_PT_GPA,
+					  v->page | PTE_P | PTE_RW);
+				write_u32(v->vm, ASID_FLUSH_GPA, 1);
+			}
+			write_u32(v->vm, v->page, want);
+			ASSERT_EXIT(v->vm, KVM_EXIT_IO);
+			ASSERT_TRUE(vcpu_is_report(v->vm))
+				TH_LOG("%s", vcpu_exit_str(v->vm));
+			got = vcpu_io_value(v->vm);
+			if (got == want)
+				continue;
+			if (++errors <= MAX_LOGGED)
+				TH_LOG("round %ld VM %u (cpu %d, page %#llx): "
+				       "read %#x (round %u id %u), want %#x",
+				       r, v->id, cpu, (unsigned long long)
+				       v->page, got, got >> ID_BITS,
+				       got & ((1U << ID_BITS) - 1), want);
+		}
+	}
+	for (i = 0; i < NR_VMS; i++)
+		vm_destroy(vms[i].vm);
+	EXPECT_EQ(0U, errors) TH_LOG("%u wrong reports of %ld", errors,
+				     rounds * NR_VMS);
+}
+
+/* No state: each case makes and frees its own VMs. */
+FIXTURE(asid) {
+	int unused;
+};
+
+FIXTURE_SETUP(asid)
+{
+	self->unused = 0;
+}
+
+FIXTURE_TEARDOWN(asid)
+{
+}
+
+TEST_F_TIMEOUT(asid, pinned, ASID_TIMEOUT)
+{
+	asid_run(_metadata, ASID_PINNED);
+}
+
+TEST_F_TIMEOUT(asid, cpu_hop, ASID_TIMEOUT)
+{
+	asid_run(_metadata, ASID_HOP);
+}
+
+TEST_F_TIMEOUT(asid, cpu_hop_every_run, ASID_TIMEOUT)
+{
+	asid_run(_metadata, ASID_HOP_EVERY_RUN);
+}
+
+TEST_F_TIMEOUT(asid, pinned_recreate, ASID_TIMEOUT)
+{
+	asid_run(_metadata, ASID_RECREATE);
+}
+
+TEST_HARNESS_MAIN
