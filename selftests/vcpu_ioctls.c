@@ -26,8 +26,9 @@
  *   kvm.ignore_msrs off).  Address MSRs must be canonical, host writes
  *   too (__kvm_set_msr()); PAT must hold valid memory types.
  *   SYSENTER_ESP/EIP keep only 32 bits on kvm-amd unless the guest's CPUID
- *   is Intel's, and SYSENTER_CS only 32 on kvm-intel: the values written
- *   here fit in 32 bits.
+ *   is Intel's, and SYSENTER_CS only 32 on kvm-intel: the round-trip
+ *   values fit in 32 bits, sysenter_widths checks the vendor's widths.
+ *   A host write of EFER keeps the vCPU's LMA (set_efer()).
  *   KVM_SET_CPUID2: nent > KVM_MAX_CPUID_ENTRIES (256) is -E2BIG before
  *   anything is read.  KVM_GET_CPUID2: nent below the table's is -E2BIG;
  *   the header is copied back only on success and unchanged, so the
@@ -408,6 +409,61 @@ TEST_F(vcpu, get_msrs_failed_entry)
 	EXPECT_EQ(1, msrs_io(self->vcpu, KVM_GET_MSRS, m));
 	EXPECT_EQ(0ULL, m->entries[1].data);
 	free(m);
+}
+
+/*
+ * EFER.LMA follows the vCPU's mode, not a KVM_SET_MSRS: a host write
+ * keeps the current LMA whatever it says (set_efer() in x86.c).  Reset
+ * state: LME|LMA written, LME read back.  Long mode: LME|SCE written,
+ * LME|LMA|SCE read back.
+ */
+TEST_F(vcpu, efer_lma_kept)
+{
+	struct guest_vm *vm;
+	struct kvm_sregs sr;
+	uint64_t efer = 0;
+
+	ASSERT_EQ(1, set_msr(self->vcpu, MSR_EFER, EFER_LME | EFER_LMA));
+	ASSERT_EQ(0, get_msr(self->vcpu, MSR_EFER, &efer));
+	EXPECT_EQ(EFER_LME, efer);
+	ASSERT_EQ(0, ioctl_errno(self->vcpu, KVM_GET_SREGS,
+				 (unsigned long)&sr));
+	EXPECT_EQ(EFER_LME, sr.efer);
+
+	vm = vm_create_with_vcpu(GUEST_MEM_DEFAULT);
+	guest_set_mode(vm, GUEST_MODE_LONG64);
+	ASSERT_EQ(1, set_msr(vm->vcpu, MSR_EFER, EFER_LME | EFER_SCE));
+	ASSERT_EQ(0, get_msr(vm->vcpu, MSR_EFER, &efer));
+	EXPECT_EQ(EFER_LME | EFER_LMA | EFER_SCE, efer);
+	vcpu_get_sregs(vm, &sr);
+	EXPECT_EQ(EFER_LME | EFER_LMA | EFER_SCE, sr.efer);
+	vm_destroy(vm);
+}
+
+/*
+ * How many bits of the SYSENTER MSRs a host write keeps depends on the
+ * vendor: kvm-amd keeps SYSENTER_CS whole and only the low 32 bits of
+ * ESP/EIP (the high ones only with an Intel guest CPUID vendor, not set
+ * here: svm_set_msr()); kvm-intel keeps the low 32 bits of CS (a 32-bit
+ * VMCS field) and ESP/EIP whole (natural width).
+ */
+TEST_F(vcpu, sysenter_widths)
+{
+	const uint64_t cs = 0x1234567800000010ULL;
+	const uint64_t esp = 0xffffffff12345678ULL;
+	const uint64_t eip = 0x00000001deadbeefULL;
+	bool amd = host_cpu_is_amd();
+	uint64_t data;
+
+	ASSERT_EQ(1, set_msr(self->vcpu, MSR_IA32_SYSENTER_CS, cs));
+	ASSERT_EQ(1, set_msr(self->vcpu, MSR_IA32_SYSENTER_ESP, esp));
+	ASSERT_EQ(1, set_msr(self->vcpu, MSR_IA32_SYSENTER_EIP, eip));
+	ASSERT_EQ(0, get_msr(self->vcpu, MSR_IA32_SYSENTER_CS, &data));
+	EXPECT_EQ(amd ? cs : (uint32_t)cs, data);
+	ASSERT_EQ(0, get_msr(self->vcpu, MSR_IA32_SYSENTER_ESP, &data));
+	EXPECT_EQ(amd ? (uint32_t)esp : esp, data);
+	ASSERT_EQ(0, get_msr(self->vcpu, MSR_IA32_SYSENTER_EIP, &data));
+	EXPECT_EQ(amd ? (uint32_t)eip : eip, data);
 }
 
 TEST_F(vcpu, msrs_limits)
