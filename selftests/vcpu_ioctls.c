@@ -30,7 +30,8 @@
  *   values fit in 32 bits, sysenter_widths checks the vendor's widths.
  *   A host write of EFER keeps the vCPU's LMA (set_efer()).
  *   KVM_SET_CPUID2: nent > KVM_MAX_CPUID_ENTRIES (256) is -E2BIG before
- *   anything is read.  KVM_GET_CPUID2: nent below the table's is -E2BIG;
+ *   anything is read; after the first KVM_RUN only an equal table is
+ *   accepted (EINVAL).  KVM_GET_CPUID2: nent below the table's is -E2BIG;
  *   the header is copied back only on success and unchanged, so the
  *   caller's nent never changes (api.rst says otherwise; the code is the
  *   reference).
@@ -654,6 +655,70 @@ TEST_F(vcpu, cpuid2)
 	EXPECT_EQ(0, ioctl_errno(self->vcpu, KVM_GET_CPUID2,
 				 (unsigned long)out));
 	free(out);
+	free(t);
+}
+
+/*
+ * After the first KVM_RUN only the same table is accepted (and changes
+ * nothing); any other is EINVAL (kvm_set_cpuid(): kvm_cpuid_check_equal()
+ * once the vCPU has run).  "The same" is what KVM_GET_CPUID2 returns.
+ */
+TEST_F(vcpu, cpuid2_after_run)
+{
+	static const uint8_t hlt = 0xf4;
+	struct kvm_cpuid2 *t = cpuid_table(self->dev), *cur, *out;
+	size_t size = sizeof(*t) + CPUID_TABLE_MAX * sizeof(t->entries[0]);
+	struct guest_vm *vm;
+	unsigned int n, i;
+
+	ASSERT_NE(NULL, t);
+	n = t->nent;
+	cur = calloc(1, size);
+	out = calloc(1, size);
+	ASSERT_NE(NULL, cur);
+	ASSERT_NE(NULL, out);
+
+	vm = vm_create_with_vcpu(GUEST_MEM_DEFAULT);
+	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_SET_CPUID2, (unsigned long)t));
+	guest_write(vm, GUEST_CODE_GPA, &hlt, 1);
+	guest_set_mode(vm, GUEST_MODE_REAL);
+	ASSERT_EQ(KVM_EXIT_HLT, vcpu_run(vm)) TH_LOG("%s", vcpu_exit_str(vm));
+
+	cur->nent = CPUID_TABLE_MAX;
+	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_GET_CPUID2,
+				 (unsigned long)cur));
+	cur->nent = n;
+	EXPECT_EQ(0, ioctl_errno(vm->vcpu, KVM_SET_CPUID2,
+				 (unsigned long)cur));
+
+	/* A changed register, a missing entry, an empty table: EINVAL. */
+	memcpy(t, cur, size);
+	t->entries[n - 1].eax ^= 1;
+	EXPECT_EQ(EINVAL, ioctl_errno(vm->vcpu, KVM_SET_CPUID2,
+				      (unsigned long)t));
+	memcpy(t, cur, size);
+	t->nent = n - 1;
+	EXPECT_EQ(EINVAL, ioctl_errno(vm->vcpu, KVM_SET_CPUID2,
+				      (unsigned long)t));
+	t->nent = 0;
+	EXPECT_EQ(EINVAL, ioctl_errno(vm->vcpu, KVM_SET_CPUID2,
+				      (unsigned long)t));
+
+	/* None of them changed the table. */
+	out->nent = CPUID_TABLE_MAX;
+	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_GET_CPUID2,
+				 (unsigned long)out));
+	for (i = 0; i < n; i++) {
+		EXPECT_TRUE(cpuid_entry_equal(&cur->entries[i],
+					      &out->entries[i]))
+			TH_LOG("entry %u", i);
+	}
+	out->nent = n - 1;
+	EXPECT_EQ(E2BIG, ioctl_errno(vm->vcpu, KVM_GET_CPUID2,
+				     (unsigned long)out));
+	vm_destroy(vm);
+	free(out);
+	free(cur);
 	free(t);
 }
 
