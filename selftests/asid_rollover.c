@@ -20,7 +20,8 @@
  * every run (on a one-CPU machine they stay on the one and say so: the
  * cases need no second CPU to be meaningful); one CPU with one VM
  * destroyed and a new one created every round (new vCPUs take ASIDs
- * mid-generation).
+ * mid-generation); two threads with half the VMs each, on different
+ * CPUs, swapping CPUs every round (both allocate ASIDs at once).
  *
  * QEMU's TLB does not keep entries per ASID, so there a missing flush
  * cannot show; the test still drives the allocator through its
@@ -29,7 +30,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,45 +121,64 @@ enum asid_mode {
 	ASID_RECREATE,		/* pinned; one VM replaced every round */
 };
 
-static void asid_run(struct __test_metadata *_metadata, enum asid_mode mode)
-{
-	long rounds = env_long("HVM_ASID_ROUNDS", ROUNDS_DEFAULT);
+/*
+ * One thread's share: its VMs, run round-robin.  No harness assertions
+ * (it may be a second thread): failures are logged to stderr and
+ * counted; a run that is not a report stops the worker.
+ */
+struct asid_worker {
+	enum asid_mode mode;
+	int cpus[2];
+	int ncpus;
+	int first;		/* index in cpus[] of the first CPU */
+	unsigned int nr_vms;
+	unsigned int first_id;
+	long rounds;
+	unsigned int errors;	/* wrong values read */
+	bool broken;		/* an exit that was not a report */
 	struct asid_vm vms[NR_VMS];
-	unsigned int next_id = 0, errors = 0, i;
-	int cpus[2], ncpus, cpu = -1;
+};
+
+static int worker_cpu(struct asid_worker *w, long n)
+{
+	return w->cpus[(w->first + n) % w->ncpus];
+}
+
+static void *asid_worker_run(void *arg)
+{
+	struct asid_worker *w = arg;
+	unsigned int next_id = w->first_id, i;
+	int cpu = worker_cpu(w, 0);
 	long r;
 
-	ASSERT_LT(0, rounds);
-	ASSERT_GT(1L << (32 - ID_BITS), rounds);
-	ncpus = allowed_cpus(cpus, 2);
-	ASSERT_LT(0, ncpus);
-	if ((mode == ASID_HOP || mode == ASID_HOP_EVERY_RUN) && ncpus < 2)
-		TH_LOG("one CPU: every run stays on CPU %d", cpus[0]);
-	cpu = cpus[0];
-	ASSERT_EQ(0, pin_to(cpu));
+	if (pin_to(cpu)) {
+		fprintf(stderr, "# pin to CPU %d: %s\n", cpu, strerror(errno));
+		w->broken = true;
+		return NULL;
+	}
+	for (i = 0; i < w->nr_vms; i++)
+		asid_vm_create(&w->vms[i], next_id++);
 
-	for (i = 0; i < NR_VMS; i++)
-		asid_vm_create(&vms[i], next_id++);
-
-	for (r = 0; r < rounds; r++) {
-		if (mode == ASID_HOP) {
-			cpu = cpus[r % ncpus];
-			ASSERT_EQ(0, pin_to(cpu));
+	for (r = 0; r < w->rounds && !w->broken; r++) {
+		if (w->mode == ASID_HOP) {
+			cpu = worker_cpu(w, r);
+			w->broken |= pin_to(cpu) != 0;
 		}
-		if (mode == ASID_RECREATE) {
-			struct asid_vm *v = &vms[r % NR_VMS];
+		if (w->mode == ASID_RECREATE) {
+			struct asid_vm *v = &w->vms[r % w->nr_vms];
 
 			vm_destroy(v->vm);
 			asid_vm_create(v, next_id++ % (1U << ID_BITS));
 		}
-		for (i = 0; i < NR_VMS; i++) {
-			struct asid_vm *v = &vms[i];
+		for (i = 0; i < w->nr_vms && !w->broken; i++) {
+			struct asid_vm *v = &w->vms[i];
 			uint32_t want = (uint32_t)r << ID_BITS | v->id;
 			uint32_t got;
+			int ret;
 
-			if (mode == ASID_HOP_EVERY_RUN) {
-				cpu = cpus[(r + i) % ncpus];
-				ASSERT_EQ(0, pin_to(cpu));
+			if (w->mode == ASID_HOP_EVERY_RUN) {
+				cpu = worker_cpu(w, r + i);
+				w->broken |= pin_to(cpu) != 0;
 			}
 			if (r % FLIP_EVERY == FLIP_EVERY - 1) {
 				write_u32(v->vm, v->page, POISON | v->id);
@@ -167,24 +189,76 @@ static void asid_run(struct __test_metadata *_metadata, enum asid_mode mode)
 				write_u32(v->vm, ASID_FLUSH_GPA, 1);
 			}
 			write_u32(v->vm, v->page, want);
-			ASSERT_EXIT(v->vm, KVM_EXIT_IO);
-			ASSERT_TRUE(vcpu_is_report(v->vm))
-				TH_LOG("%s", vcpu_exit_str(v->vm));
+			ret = vcpu_run(v->vm);
+			if (ret != KVM_EXIT_IO || !vcpu_is_report(v->vm)) {
+				fprintf(stderr, "# round %ld VM %u: KVM_RUN %s; "
+					"%s\n", r, v->id, ret < 0 ?
+					strerror(-ret) : "ok",
+					vcpu_exit_str(v->vm));
+				w->broken = true;
+				break;
+			}
 			got = vcpu_io_value(v->vm);
 			if (got == want)
 				continue;
-			if (++errors <= MAX_LOGGED)
-				TH_LOG("round %ld VM %u (cpu %d, page %#llx): "
-				       "read %#x (round %u id %u), want %#x",
-				       r, v->id, cpu, (unsigned long long)
-				       v->page, got, got >> ID_BITS,
-				       got & ((1U << ID_BITS) - 1), want);
+			if (++w->errors <= MAX_LOGGED)
+				fprintf(stderr, "# round %ld VM %u (cpu %d, "
+					"page %#llx): read %#x (round %u id "
+					"%u), want %#x\n", r, v->id, cpu,
+					(unsigned long long)v->page, got,
+					got >> ID_BITS,
+					got & ((1U << ID_BITS) - 1), want);
 		}
 	}
-	for (i = 0; i < NR_VMS; i++)
-		vm_destroy(vms[i].vm);
-	EXPECT_EQ(0U, errors) TH_LOG("%u wrong reports of %ld", errors,
-				     rounds * NR_VMS);
+	for (i = 0; i < w->nr_vms; i++)
+		vm_destroy(w->vms[i].vm);
+	return NULL;
+}
+
+/* Sets up @nr workers sharing NR_VMS VMs; each starts on another CPU. */
+static void asid_run(struct __test_metadata *_metadata, enum asid_mode mode,
+		     unsigned int nr)
+{
+	long rounds = env_long("HVM_ASID_ROUNDS", ROUNDS_DEFAULT);
+	struct asid_worker *w = calloc(nr, sizeof(*w));
+	pthread_t threads[2];
+	unsigned int i;
+	int cpus[2], ncpus;
+
+	ASSERT_NE(NULL, w);
+	ASSERT_GE(2U, nr);
+	ASSERT_LT(0, rounds);
+	ASSERT_GT(1L << (32 - ID_BITS), rounds);
+	ncpus = allowed_cpus(cpus, 2);
+	ASSERT_LT(0, ncpus);
+	if ((nr > 1 || mode == ASID_HOP || mode == ASID_HOP_EVERY_RUN) &&
+	    ncpus < 2)
+		TH_LOG("one CPU: every run is on CPU %d", cpus[0]);
+	for (i = 0; i < nr; i++) {
+		w[i].mode = mode;
+		memcpy(w[i].cpus, cpus, sizeof(cpus));
+		w[i].ncpus = ncpus;
+		w[i].first = i;
+		w[i].nr_vms = NR_VMS / nr;
+		w[i].first_id = i * NR_VMS;
+		w[i].rounds = rounds;
+	}
+	if (nr == 1) {
+		asid_worker_run(&w[0]);
+	} else {
+		for (i = 0; i < nr; i++)
+			ASSERT_EQ(0, pthread_create(&threads[i], NULL,
+						    asid_worker_run, &w[i]));
+		for (i = 0; i < nr; i++)
+			ASSERT_EQ(0, pthread_join(threads[i], NULL));
+	}
+	for (i = 0; i < nr; i++) {
+		EXPECT_FALSE(w[i].broken) TH_LOG("worker %u stopped", i);
+		EXPECT_EQ(0U, w[i].errors)
+			TH_LOG("worker %u: %u wrong reports of %ld", i,
+			       w[i].errors, rounds * w[i].nr_vms);
+	}
+	free(w);
 }
 
 /* No state: each case makes and frees its own VMs. */
@@ -203,22 +277,28 @@ FIXTURE_TEARDOWN(asid)
 
 TEST_F_TIMEOUT(asid, pinned, ASID_TIMEOUT)
 {
-	asid_run(_metadata, ASID_PINNED);
+	asid_run(_metadata, ASID_PINNED, 1);
 }
 
 TEST_F_TIMEOUT(asid, cpu_hop, ASID_TIMEOUT)
 {
-	asid_run(_metadata, ASID_HOP);
+	asid_run(_metadata, ASID_HOP, 1);
 }
 
 TEST_F_TIMEOUT(asid, cpu_hop_every_run, ASID_TIMEOUT)
 {
-	asid_run(_metadata, ASID_HOP_EVERY_RUN);
+	asid_run(_metadata, ASID_HOP_EVERY_RUN, 1);
+}
+
+/* Two threads with 20 VMs each, on different CPUs, swapping each round. */
+TEST_F_TIMEOUT(asid, two_threads_hop, ASID_TIMEOUT)
+{
+	asid_run(_metadata, ASID_HOP, 2);
 }
 
 TEST_F_TIMEOUT(asid, pinned_recreate, ASID_TIMEOUT)
 {
-	asid_run(_metadata, ASID_RECREATE);
+	asid_run(_metadata, ASID_RECREATE, 1);
 }
 
 TEST_HARNESS_MAIN
