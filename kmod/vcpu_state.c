@@ -207,8 +207,12 @@ static long hvm_vcpu_msrs(struct hvm_vcpu *vcpu, void __user *argp,
 		if (write ? hvm_set_msr(vcpu, entries[i].index,
 					entries[i].data, true) :
 			    hvm_get_msr(vcpu, entries[i].index,
-					&entries[i].data))
+					&entries[i].data)) {
+			/* KVM returns 0 as the data of the entry that failed. */
+			if (!write)
+				entries[i].data = 0;
 			break;
+		}
 	}
 	if (!write && copy_to_user(user->entries, entries, size))
 		i = -EFAULT;

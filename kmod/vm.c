@@ -14,6 +14,9 @@
 
 #include "kmod/hvm.h"
 
+/* kvm_vm_ioctl_set_tss_addr(): (unsigned int)(-3 * PAGE_SIZE). */
+#define HVM_TSS_ADDR_MAX	0xffffd000UL
+
 static void hvm_vm_free(struct kref *kref)
 {
 	struct hvm_vm *vm = container_of(kref, struct hvm_vm, kref);
@@ -122,8 +125,12 @@ static long hvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_USER_MEMORY_REGION:
 		return hvm_vm_set_user_memory_region(vm, (void __user *)arg);
 	case KVM_SET_TSS_ADDR:
-		/* Needed by VT-x without unrestricted guest only; accepted. */
-		return 0;
+		/*
+		 * Needed by VT-x without unrestricted guest only: accepted
+		 * and unused, with KVM's check that the three pages of the
+		 * TSS end below 4 GiB.
+		 */
+		return arg > HVM_TSS_ADDR_MAX ? -EINVAL : 0;
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return hvm_vm_set_identity_map_addr(vm, (void __user *)arg);
 	default:

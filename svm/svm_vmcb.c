@@ -231,18 +231,33 @@ static bool svm_pat_valid(u64 pat)
 	return true;
 }
 
-/* A guest write may not toggle LME while paging is on, nor set LMA. */
+/*
+ * A guest write may not toggle LME while paging is on. LMA is the CPU's
+ * to set, from a guest write or from userspace's KVM_SET_MSRS alike
+ * (KVM's set_efer() keeps the vCPU's): only KVM_SET_SREGS changes it.
+ */
 static int svm_set_efer(struct vmcb_save_area *s, u64 efer, bool host)
 {
 	if (!hvm_efer_valid(efer))
 		return 1;
-	if (!host) {
-		if ((s->cr0 & X86_CR0_PG) && ((efer ^ s->efer) & EFER_LME))
-			return 1;
-		efer = (efer & ~EFER_LMA) | (s->efer & EFER_LMA);
-	}
+	if (!host && (s->cr0 & X86_CR0_PG) && ((efer ^ s->efer) & EFER_LME))
+		return 1;
+	efer = (efer & ~EFER_LMA) | (s->efer & EFER_LMA);
 	s->efer = efer | EFER_SVME;
 	return 0;
+}
+
+/*
+ * As kvm-amd with a non-Intel guest CPUID: SYSENTER_CS keeps all 64
+ * bits as written, SYSENTER_ESP/EIP the 32 that AMD's SYSENTER uses
+ * (kvm-amd keeps the high halves only to imitate Intel CPUs; hvmod
+ * does not).
+ */
+static u64 svm_msr_stored(u32 index, u64 data)
+{
+	if (index == MSR_IA32_SYSENTER_ESP || index == MSR_IA32_SYSENTER_EIP)
+		return (u32)data;
+	return data;
 }
 
 static u64 *svm_msr_field(struct vmcb_save_area *s, u32 index)
@@ -320,7 +335,7 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host)
 			return 1;
 		if (index == MSR_IA32_CR_PAT && !svm_pat_valid(data))
 			return 1;
-		*field = index == MSR_IA32_SYSENTER_CS ? (u32)data : data;
+		*field = svm_msr_stored(index, data);
 		return 0;
 	}
 	switch (index) {
