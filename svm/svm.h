@@ -2,7 +2,8 @@
 /*
  * AMD-V back end: state shared by its files (svm.c: probe and SVM on/off;
  * svm_vmcb.c: VMCB set-up and architectural state; svm_run.c: the world
- * switch; svm_exit.c: the exit table).
+ * switch; svm_exit.c: the exit table; svm_events.c: events between
+ * entries for KVM_GET/SET_VCPU_EVENTS).
  *
  * Lock legend as in kmod/hvm.h: [V] the vCPU's mutex; [I] only with
  * interrupts off on the CPU that runs the vCPU.
@@ -74,6 +75,10 @@ void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 void svm_inject_interrupt(struct hvm_vcpu *vcpu, u8 vector);
 void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on);
+
+/* svm_events.c */
+void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev);
+void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev);
 
 /* svm_exit.c */
 int svm_handle_exit(struct hvm_vcpu *vcpu);

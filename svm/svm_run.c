@@ -180,9 +180,16 @@ static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 		return;
 	}
 	if (e->pending) {
+		/*
+		 * Real-mode exceptions push no error code, and neither does
+		 * KVM's kvm_inject_exception() there: drop one that came
+		 * with the vector (e.g. from KVM_SET_VCPU_EVENTS).
+		 */
+		bool err = e->has_error && (svm->vmcb->save.cr0 & X86_CR0_PE);
+
 		c->event_inj = e->vector | SVM_EVTINJ_VALID |
 			       SVM_EVTINJ_TYPE_EXEPT |
-			       (e->has_error ? SVM_EVTINJ_VALID_ERR : 0);
+			       (err ? SVM_EVTINJ_VALID_ERR : 0);
 		c->event_inj_err = e->error;
 		e->pending = false;
 		return;
