@@ -28,10 +28,12 @@ struct npt_format;
 
 /*
  * Events of a vCPU between two entries, as KVM_GET/SET_VCPU_EVENTS see
- * them. An exception or external interrupt here is in delivery: the next
- * entry delivers it whatever the guest's IF (one cut short by the last
- * exit, queued by hvmod, or set by userspace). nr and error are 0 when
- * nothing is in delivery.
+ * them. An exception, NMI or external interrupt here is in delivery: the
+ * next entry delivers it whatever the guest's IF (one cut short by the
+ * last exit, queued by hvmod, or set by userspace). nr and error are 0
+ * when nothing is in delivery. NMIs waiting to be delivered are counted
+ * apart (at most 2, as KVM's process_nmi() keeps); an NMI handler runs
+ * with NMIs masked until its IRET.
  */
 struct hvm_events {
 	bool exception;
@@ -41,6 +43,9 @@ struct hvm_events {
 	bool interrupt;
 	u8 interrupt_nr;
 	u8 shadow;		/* KVM_X86_SHADOW_INT_MOV_SS | _STI bits */
+	bool nmi;
+	u8 nmi_pending;
+	bool nmi_masked;
 };
 
 struct hvm_arch_ops {
@@ -110,6 +115,8 @@ struct hvm_arch_ops {
 	 */
 	void (*get_events)(struct hvm_vcpu *vcpu, struct hvm_events *ev);
 	void (*set_events)(struct hvm_vcpu *vcpu, const struct hvm_events *ev);
+	/* KVM_NMI: one more NMI waits for the guest to take it. */
+	void (*queue_nmi)(struct hvm_vcpu *vcpu);
 };
 
 extern const struct hvm_arch_ops hvm_svm_ops;

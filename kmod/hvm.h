@@ -185,7 +185,7 @@ int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
 long hvm_vcpu_fpu_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			void __user *argp);
 
-/* kmod/vcpu_events.c: KVM_GET/SET_VCPU_EVENTS. */
+/* kmod/vcpu_events.c: KVM_GET/SET_VCPU_EVENTS, KVM_NMI. */
 long hvm_vcpu_events_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			   void __user *argp);
 

@@ -154,6 +154,7 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_GET_VCPU_EVENTS:
 	case KVM_SET_VCPU_EVENTS:
+	case KVM_NMI:
 		r = hvm_vcpu_events_ioctl(vcpu, ioctl, argp);
 		break;
 	default:

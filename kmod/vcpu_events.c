@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KVM_GET/SET_VCPU_EVENTS: the exception and interrupt in delivery and
- * the interrupt shadow (the back end holds them: get_events/set_events).
- * The checks and errno values are KVM 6.1's
- * (kvm_vcpu_ioctl_x86_get/set_vcpu_events()); where hvmod lacks the
- * state (NMIs, SMM), setting anything but its idle value is -EINVAL
- * (Documentation/api.rst, "Differences from KVM").
+ * KVM_GET/SET_VCPU_EVENTS and KVM_NMI: the exception, NMI and interrupt
+ * in delivery, waiting NMIs, NMI masking and the interrupt shadow (the
+ * back end holds them: get_events/set_events, queue_nmi). The checks and
+ * errno values are KVM 6.1's (kvm_vcpu_ioctl_x86_get/set_vcpu_events(),
+ * kvm_vcpu_ioctl_nmi()); hvmod has no SMM, so setting SMM state other
+ * than idle is -EINVAL (Documentation/api.rst, "Differences from KVM").
  */
 #include <linux/uaccess.h>
 #include <asm/irq_vectors.h>
@@ -50,21 +50,22 @@ static int hvm_vcpu_get_events(struct hvm_vcpu *vcpu, void __user *argp)
 	events.interrupt.injected = ev.interrupt;
 	events.interrupt.nr = ev.interrupt_nr;
 	events.interrupt.shadow = ev.shadow;
-	/* nmi.*, sipi_vector, smi.*: no NMI, APIC or SMM state: all 0. */
+	events.nmi.injected = ev.nmi;
+	events.nmi.pending = ev.nmi_pending != 0;
+	events.nmi.masked = ev.nmi_masked;
+	/* sipi_vector, smi.*: no in-kernel APIC, no SMM: all 0. */
 	events.flags = HVM_EVENTS_FLAGS_GET;
 	if (copy_to_user(argp, &events, sizeof(events)))
 		return -EFAULT;
 	return 0;
 }
 
-/* State hvmod does not have must be set to its idle value. */
-static bool hvm_events_idle_ok(const struct kvm_vcpu_events *e)
+/*
+ * No SMM: only its idle state. smi.latched_init needs an in-kernel APIC;
+ * KVM ignores it too.
+ */
+static bool hvm_events_smm_ok(const struct kvm_vcpu_events *e)
 {
-	if (e->nmi.injected || e->nmi.masked)
-		return false;
-	if ((e->flags & KVM_VCPUEVENT_VALID_NMI_PENDING) && e->nmi.pending)
-		return false;
-	/* smi.latched_init needs an in-kernel APIC; KVM ignores it too. */
 	return !((e->flags & KVM_VCPUEVENT_VALID_SMM) &&
 		 (e->smi.smm || e->smi.pending || e->smi.smm_inside_nmi));
 }
@@ -84,7 +85,7 @@ static int hvm_events_check(const struct kvm_vcpu_events *e)
 	    (e->exception.nr >= HVM_NR_EXCEPTIONS ||
 	     e->exception.nr == NMI_VECTOR))
 		return -EINVAL;
-	return hvm_events_idle_ok(e) ? 0 : -EINVAL;
+	return hvm_events_smm_ok(e) ? 0 : -EINVAL;
 }
 
 static int hvm_vcpu_set_events(struct hvm_vcpu *vcpu, void __user *argp)
@@ -112,6 +113,10 @@ static int hvm_vcpu_set_events(struct hvm_vcpu *vcpu, void __user *argp)
 	ev.interrupt_nr = ev.interrupt ? e.interrupt.nr : 0;
 	if (e.flags & KVM_VCPUEVENT_VALID_SHADOW)
 		ev.shadow = e.interrupt.shadow;
+	ev.nmi = e.nmi.injected;
+	if (e.flags & KVM_VCPUEVENT_VALID_NMI_PENDING)
+		ev.nmi_pending = e.nmi.pending;
+	ev.nmi_masked = e.nmi.masked;
 	/* sipi_vector: no in-kernel APIC, ignored as by KVM. */
 	hvm_ops->set_events(vcpu, &ev);
 	return 0;
@@ -120,7 +125,14 @@ static int hvm_vcpu_set_events(struct hvm_vcpu *vcpu, void __user *argp)
 long hvm_vcpu_events_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			   void __user *argp)
 {
-	if (ioctl == KVM_GET_VCPU_EVENTS)
+	switch (ioctl) {
+	case KVM_GET_VCPU_EVENTS:
 		return hvm_vcpu_get_events(vcpu, argp);
-	return hvm_vcpu_set_events(vcpu, argp);
+	case KVM_SET_VCPU_EVENTS:
+		return hvm_vcpu_set_events(vcpu, argp);
+	default:
+		/* KVM_NMI, kvm_vcpu_ioctl_nmi(): no argument, never fails. */
+		hvm_ops->queue_nmi(vcpu);
+		return 0;
+	}
 }

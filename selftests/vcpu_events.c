@@ -6,13 +6,17 @@
  * RIP where the guest stood; the interrupt shadow round-trips and holds
  * a KVM_INTERRUPT vector back for one instruction; EINVAL for unknown
  * flags, flags whose capability is not enabled and bad exception
- * vectors. NMI and SMM state: KVM takes it, hvmod, which has neither,
- * takes only the idle values (EINVAL otherwise, Documentation/api.rst).
+ * vectors. NMIs from KVM_NMI and from nmi.injected reach the guest's
+ * handler, masked until its IRET; NMI state round-trips. SMM state: KVM
+ * takes it, hvmod, which has no SMM, only the idle values (EINVAL
+ * otherwise, Documentation/api.rst).
  * The guest is in guest/vcpu_events.S.
  *
  * KVM 6.1 reference: arch/x86/kvm/x86.c:
  * kvm_vcpu_ioctl_x86_get_vcpu_events() / _set_vcpu_events(),
- * kvm_inject_exception(); svm/svm.c: svm_get/set_interrupt_shadow().
+ * kvm_inject_exception(), kvm_vcpu_ioctl_nmi(), process_nmi();
+ * svm/svm.c: svm_get/set_interrupt_shadow(), svm_inject_nmi(),
+ * iret_interception().
  */
 #include "guest_harness.h"
 #include "hvm_test.h"
@@ -20,6 +24,7 @@
 #define GP_VECTOR	13
 #define UD_VECTOR	6
 #define IRQ_VECTOR	0x30
+#define NMI_VECTOR	2
 #define GP_ERROR	0x1234U
 
 /* What GET reports as valid: KVM without any event capability. */
@@ -33,6 +38,10 @@ GUEST_LABEL_DECLARE(ev_second);
 GUEST_LABEL_DECLARE(ev_gp_handler);
 GUEST_LABEL_DECLARE(ev_ud_handler);
 GUEST_LABEL_DECLARE(ev_irq_handler);
+GUEST_CODE_DECLARE(ev_nmi);
+GUEST_LABEL_DECLARE(ev_nmi_handler);
+GUEST_CODE_DECLARE(ev_real);
+GUEST_LABEL_DECLARE(ev_real_handler);
 
 #define EV_GPA(label)	((uint32_t)GUEST_GPA(ev_guest, label))
 
@@ -88,6 +97,7 @@ static uint8_t shadow_read_back(void)
 TEST_F(vcpu_events, caps)
 {
 	EXPECT_LT(0, check_cap(self->vm->dev, KVM_CAP_VCPU_EVENTS));
+	EXPECT_LT(0, check_cap(self->vm->dev, KVM_CAP_USER_NMI));
 	/* KVM 6.1 x86 never reports it, though VALID_SHADOW works. */
 	EXPECT_EQ(0, check_cap(self->vm->dev, KVM_CAP_INTR_SHADOW));
 }
@@ -152,6 +162,30 @@ TEST_F(vcpu_events, inject_ud)
 	ASSERT_EXIT(vm, KVM_EXIT_HLT);
 	ASSERT_EQ(0, get_events(vm, &ev));
 	EXPECT_EQ(0, ev.exception.injected);
+}
+
+/*
+ * Real-mode exceptions push no error code: one set with the vector is
+ * dropped on injection (KVM's kvm_inject_exception()).
+ */
+TEST_F(vcpu_events, inject_gp_real_mode)
+{
+	struct guest_vm *vm = self->vm;
+	struct kvm_vcpu_events ev;
+	uint16_t ivt[2];
+
+	guest_start(vm, GUEST_MODE_REAL, GUEST_CODE(ev_real));
+	ivt[0] = (uint16_t)GUEST_GPA(ev_real, ev_real_handler);
+	ivt[1] = 0;
+	guest_write(vm, GP_VECTOR * 4, ivt, sizeof(ivt));
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.injected = 1;
+	ev.exception.nr = GP_VECTOR;
+	ev.exception.has_error_code = 1;
+	ev.exception.error_code = GP_ERROR;
+	ASSERT_EQ(0, set_events(vm, &ev));
+	ASSERT_REPORT(vm, GUEST_CODE_GPA);
+	ASSERT_EXIT(vm, KVM_EXIT_HLT);
 }
 
 TEST_F(vcpu_events, inject_interrupt)
@@ -291,19 +325,101 @@ TEST_F(vcpu_events, bad_flags_and_vectors)
 	EXPECT_EQ(EFAULT, ioctl_errno(vm->vcpu, KVM_SET_VCPU_EVENTS, 0));
 }
 
+static void nmi_start(struct guest_vm *vm)
+{
+	guest_start(vm, GUEST_MODE_LONG64, GUEST_CODE(ev_nmi));
+	guest_set_idt_gate(vm, NMI_VECTOR, GUEST_GPA(ev_nmi, ev_nmi_handler));
+}
+
+static void expect_nmi_state(struct __test_metadata *_metadata,
+			     struct guest_vm *vm, int injected, int pending,
+			     int masked)
+{
+	struct kvm_vcpu_events ev;
+
+	ASSERT_EQ(0, get_events(vm, &ev));
+	EXPECT_EQ(injected, ev.nmi.injected);
+	EXPECT_EQ(pending, ev.nmi.pending);
+	EXPECT_EQ(masked, ev.nmi.masked);
+}
+
 /*
- * NMI and SMM state: set on KVM; hvmod, which has neither, accepts only
- * the idle values. Fields whose VALID_ flag is clear are ignored by both.
+ * The handler's second half and the second NMI, which waits for the
+ * first handler's IRET (the count reports come one handler at a time).
  */
-TEST_F(vcpu_events, nmi_smm)
+static void nmi_finish(struct __test_metadata *_metadata,
+		       struct guest_vm *vm)
+{
+	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_NMI, 0));
+	expect_nmi_state(_metadata, vm, 0, 1, 1);
+	ASSERT_REPORT(vm, 0x100);
+	ASSERT_REPORT(vm, 2);
+	ASSERT_REPORT(vm, 0x100);
+	ASSERT_REPORT(vm, 0x55);
+	ASSERT_EXIT(vm, KVM_EXIT_HLT);
+	expect_nmi_state(_metadata, vm, 0, 0, 0);
+}
+
+TEST_F(vcpu_events, nmi_masked_until_iret)
+{
+	struct guest_vm *vm = self->vm;
+
+	nmi_start(vm);
+	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_NMI, 0));
+	expect_nmi_state(_metadata, vm, 0, 1, 0);
+	ASSERT_REPORT(vm, 1);
+	expect_nmi_state(_metadata, vm, 0, 0, 1);
+	nmi_finish(_metadata, vm);
+}
+
+TEST_F(vcpu_events, nmi_injected)
+{
+	struct guest_vm *vm = self->vm;
+	struct kvm_vcpu_events ev;
+
+	nmi_start(vm);
+	memset(&ev, 0, sizeof(ev));
+	ev.nmi.injected = 1;
+	ASSERT_EQ(0, set_events(vm, &ev));
+	expect_nmi_state(_metadata, vm, 1, 0, 0);
+	ASSERT_REPORT(vm, 1);
+	expect_nmi_state(_metadata, vm, 0, 0, 1);
+	nmi_finish(_metadata, vm);
+}
+
+/* nmi.pending counts only with VALID_NMI_PENDING; masked always. */
+TEST_F(vcpu_events, nmi_state_round_trip)
+{
+	struct guest_vm *vm = self->vm;
+	struct kvm_vcpu_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.nmi.pending = 1;
+	ev.nmi.masked = 1;
+	ASSERT_EQ(0, set_events(vm, &ev));
+	expect_nmi_state(_metadata, vm, 0, 0, 1);
+	ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
+	ASSERT_EQ(0, set_events(vm, &ev));
+	expect_nmi_state(_metadata, vm, 0, 1, 1);
+	memset(&ev, 0, sizeof(ev));
+	ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
+	ASSERT_EQ(0, set_events(vm, &ev));
+	expect_nmi_state(_metadata, vm, 0, 0, 0);
+}
+
+/*
+ * SMM state: set on KVM; hvmod, which has no SMM, accepts only the idle
+ * values. Fields whose VALID_ flag is clear are ignored by both.
+ */
+TEST_F(vcpu_events, smm)
 {
 	struct guest_vm *vm = self->vm;
 	int want = dev_is_hvm() ? EINVAL : 0;
 	struct kvm_vcpu_events ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.nmi.pending = 1;
 	ev.smi.smm = 1;
+	ev.smi.pending = 1;
 	EXPECT_EQ(0, set_events(vm, &ev));
 	ev.flags = KVM_VCPUEVENT_VALID_SIPI_VECTOR;
 	ev.sipi_vector = 0x12;
@@ -313,32 +429,23 @@ TEST_F(vcpu_events, nmi_smm)
 	ev.smi.latched_init = 1;
 	EXPECT_EQ(0, set_events(vm, &ev));
 	ASSERT_EQ(0, get_events(vm, &ev));
-	EXPECT_EQ(0, ev.nmi.pending);
 	EXPECT_EQ(0, ev.smi.smm);
+	EXPECT_EQ(0, ev.smi.pending);
 	EXPECT_EQ(0, ev.smi.latched_init);
 	EXPECT_EQ(0U, ev.sipi_vector);
 
 	memset(&ev, 0, sizeof(ev));
-	ev.nmi.injected = 1;
-	EXPECT_EQ(want, set_events(vm, &ev));
-	memset(&ev, 0, sizeof(ev));
-	ev.nmi.masked = 1;
-	EXPECT_EQ(want, set_events(vm, &ev));
-	memset(&ev, 0, sizeof(ev));
-	ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
-	ev.nmi.pending = 1;
-	EXPECT_EQ(want, set_events(vm, &ev));
-	memset(&ev, 0, sizeof(ev));
 	ev.flags = KVM_VCPUEVENT_VALID_SMM;
 	ev.smi.pending = 1;
+	EXPECT_EQ(want, set_events(vm, &ev));
+	ev.smi.pending = 0;
+	ev.smi.smm = 1;
 	EXPECT_EQ(want, set_events(vm, &ev));
 	if (!want)
 		return;
 	/* hvmod: nothing changed. */
 	ASSERT_EQ(0, get_events(vm, &ev));
-	EXPECT_EQ(0, ev.nmi.injected);
-	EXPECT_EQ(0, ev.nmi.masked);
-	EXPECT_EQ(0, ev.nmi.pending);
+	EXPECT_EQ(0, ev.smi.smm);
 	EXPECT_EQ(0, ev.smi.pending);
 }
 

@@ -7,7 +7,16 @@
  * next entry (svm->exception). The interrupt shadow is the VMCB's
  * INTERRUPT_SHADOW bit (APM vol. 2, rev. 3.42, 15.21.5), one bit for STI
  * and MOV SS alike.
+ *
+ * NMIs (KVM_NMI) as kvm-amd without vNMI: the VMCB does not keep the
+ * guest's NMI blocking, so hvmod keeps it. Injecting an NMI masks NMIs
+ * and intercepts IRET; the intercept comes before the IRET runs, so NMIs
+ * are unmasked at the first exit after it with RIP elsewhere. An NMI that
+ * waits for that (or for an interrupt shadow to end) goes in at the next
+ * entry after the next exit of any kind; kvm-amd single-steps the guest
+ * to get that exit sooner.
  */
+#include <asm/irq_vectors.h>
 #include <uapi/asm/kvm.h>
 
 #include "svm/svm.h"
@@ -44,6 +53,85 @@ static void svm_get_exitintinfo(const struct svm_vcpu *svm,
 		ev->interrupt = true;
 		ev->interrupt_nr = vector;
 		break;
+	case SVM_EXITINTINFO_TYPE_NMI:
+		ev->nmi = true;
+		break;
+	}
+}
+
+static void svm_set_iret_intercept(struct svm_vcpu *svm, bool on)
+{
+	u32 *word = &svm->vmcb->control.intercepts[INTERCEPT_IRET / 32];
+	u32 bit = BIT(INTERCEPT_IRET % 32);
+
+	if (on)
+		*word |= bit;
+	else
+		*word &= ~bit;
+}
+
+/* kvm-amd's svm_set_nmi_mask(): masked until the handler's IRET. */
+static void svm_set_nmi_mask(struct svm_vcpu *svm, bool masked)
+{
+	svm->nmi_masked = masked;
+	svm->nmi_iret = false;
+	svm_set_iret_intercept(svm, masked);
+}
+
+static bool svm_nmi_in_delivery(const struct svm_vcpu *svm)
+{
+	return (svm->exitintinfo & SVM_EXITINTINFO_VALID) &&
+	       (svm->exitintinfo & SVM_EXITINTINFO_TYPE_MASK) ==
+	       SVM_EXITINTINFO_TYPE_NMI;
+}
+
+/*
+ * KVM's process_nmi(): besides an NMI being handled (or in delivery),
+ * one more can wait; with none being handled, two.
+ */
+void svm_queue_nmi(struct hvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	u8 limit = svm->nmi_masked || svm_nmi_in_delivery(svm) ? 1 : 2;
+
+	svm->nmi_pending = min_t(u8, svm->nmi_pending + 1, limit);
+}
+
+/* An NMI cut short by an exit goes in again: its handler will run. */
+void svm_nmi_reinjected(struct svm_vcpu *svm)
+{
+	svm_set_nmi_mask(svm, true);
+}
+
+/* Called by svm_inject_events() when nothing more urgent goes in. */
+bool svm_inject_nmi(struct svm_vcpu *svm)
+{
+	struct vmcb_control_area *c = &svm->vmcb->control;
+
+	if (!svm->nmi_pending || svm->nmi_masked ||
+	    (c->int_state & SVM_INTERRUPT_SHADOW_MASK))
+		return false;
+	svm->nmi_pending--;
+	c->event_inj = NMI_VECTOR | SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_NMI;
+	svm_set_nmi_mask(svm, true);
+	return true;
+}
+
+/* IRET while NMIs are masked: it has not run yet (see the top). */
+int svm_exit_iret(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	svm_set_iret_intercept(svm, false);
+	svm->nmi_iret = true;
+	svm->nmi_iret_rip = vcpu->rip;
+	return 1;
+}
+
+/* After every exit: once the IRET has run, NMIs are unmasked. */
+void svm_nmi_after_exit(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	if (svm->nmi_iret && vcpu->rip != svm->nmi_iret_rip) {
+		svm->nmi_masked = false;
+		svm->nmi_iret = false;
 	}
 }
 
@@ -63,16 +151,32 @@ void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev)
 	/* As kvm-amd: the one bit reads as both kinds of shadow. */
 	if (svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)
 		ev->shadow = KVM_X86_SHADOW_INT_MOV_SS | KVM_X86_SHADOW_INT_STI;
+	ev->nmi_pending = svm->nmi_pending;
+	ev->nmi_masked = svm->nmi_masked;
 }
 
 /*
  * An exception goes to the queue, which injects it as an exception
- * whatever its vector (EXITINTINFO would drop a #BP). An interrupt goes
- * to EXITINTINFO as if an exit had cut its delivery short: injected at
- * the next entry, IF or not, as KVM injects interrupt.injected. With
- * both, the exception wins and the interrupt is lost, as in KVM, whose
- * next entry injects the exception and then clears its interrupt queue.
+ * whatever its vector (EXITINTINFO would drop a #BP). An NMI or an
+ * interrupt goes to EXITINTINFO as if an exit had cut its delivery
+ * short: injected at the next entry, IF or not, as KVM injects
+ * nmi.injected and interrupt.injected. Only the most urgent of the three
+ * is kept (exception, NMI, interrupt), as in KVM, whose next entry
+ * injects that one and then clears the others.
  */
+static u32 svm_intinfo_from_user(const struct hvm_events *ev)
+{
+	if (ev->exception)
+		return 0;
+	if (ev->nmi)
+		return NMI_VECTOR | SVM_EXITINTINFO_VALID |
+		       SVM_EXITINTINFO_TYPE_NMI;
+	if (ev->interrupt)
+		return ev->interrupt_nr | SVM_EXITINTINFO_VALID |
+		       SVM_EXITINTINFO_TYPE_INTR;
+	return 0;
+}
+
 void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
@@ -85,9 +189,10 @@ void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev)
 	e->vector = ev->exception_nr;
 	e->has_error = ev->has_error;
 	e->error = ev->error;
-	if (ev->interrupt && !ev->exception)
-		svm->exitintinfo = ev->interrupt_nr | SVM_EXITINTINFO_VALID |
-				   SVM_EXITINTINFO_TYPE_INTR;
+	svm->exitintinfo = svm_intinfo_from_user(ev);
+	/* KVM keeps what process_nmi() would: at most 2 waiting. */
+	svm->nmi_pending = min_t(u8, ev->nmi_pending, 2);
+	svm_set_nmi_mask(svm, ev->nmi_masked);
 	if (ev->shadow)
 		c->int_state |= SVM_INTERRUPT_SHADOW_MASK;
 	else

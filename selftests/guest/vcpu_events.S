@@ -42,4 +42,46 @@ GUEST_LABEL(ev_irq_handler)
 	hlt
 GUEST_END(ev_guest)
 
+/*
+ * NMIs: spins until its NMI handler (IDT gate 2) has run twice, then
+ * reports 0x55 and halts. The handler counts, reports the count, then
+ * 0x100 before its IRETQ: a second NMI that came in before the IRET
+ * would show as a count report in between.
+ */
+GUEST_BEGIN(ev_nmi)
+	.code64
+1:	cmpl	$2, nmi_count(%rip)
+	jb	1b
+	mov	$0x55, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	hlt
+
+GUEST_LABEL(ev_nmi_handler)
+	push	%rax
+	incl	nmi_count(%rip)
+	mov	nmi_count(%rip), %eax
+	out	%eax, $GUEST_PORT_REPORT
+	mov	$0x100, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	pop	%rax
+	iretq
+
+	.balign	4
+nmi_count:
+	.long	0
+GUEST_END(ev_nmi)
+
+/*
+ * Real mode: the #GP handler (IVT entry 13) reports the first word on
+ * its stack: the return IP, or an error code if one had been pushed.
+ */
+GUEST_BEGIN(ev_real)
+	.code16
+	hlt
+GUEST_LABEL(ev_real_handler)
+	pop	%ax
+	out	%ax, $GUEST_PORT_REPORT
+	hlt
+GUEST_END(ev_real)
+
 GUEST_NO_EXEC_STACK
