@@ -26,6 +26,28 @@ struct hvm_vcpu;
 struct kvm_sregs;
 struct npt_format;
 
+/*
+ * Events of a vCPU between two entries, as KVM_GET/SET_VCPU_EVENTS see
+ * them. An exception, NMI or external interrupt here is in delivery: the
+ * next entry delivers it whatever the guest's IF (one cut short by the
+ * last exit, queued by hvmod, or set by userspace). nr and error are 0
+ * when nothing is in delivery. NMIs waiting to be delivered are counted
+ * apart (at most 2, as KVM's process_nmi() keeps); an NMI handler runs
+ * with NMIs masked until its IRET.
+ */
+struct hvm_events {
+	bool exception;
+	u8 exception_nr;
+	bool has_error;
+	u32 error;
+	bool interrupt;
+	u8 interrupt_nr;
+	u8 shadow;		/* KVM_X86_SHADOW_INT_MOV_SS | _STI bits */
+	bool nmi;
+	u8 nmi_pending;
+	bool nmi_masked;
+};
+
 struct hvm_arch_ops {
 	const char *name;	/* "svm" or "vmx": logs and debugfs */
 
@@ -87,6 +109,14 @@ struct hvm_arch_ops {
 	void (*inject_interrupt)(struct hvm_vcpu *vcpu, u8 vector);
 	/* Exit as soon as the guest can take an interrupt (or not). */
 	void (*set_irq_window)(struct hvm_vcpu *vcpu, bool on);
+	/*
+	 * KVM_GET/SET_VCPU_EVENTS. set_events replaces every event in
+	 * delivery; the core has checked @ev (vector < 32 and not NMI).
+	 */
+	void (*get_events)(struct hvm_vcpu *vcpu, struct hvm_events *ev);
+	void (*set_events)(struct hvm_vcpu *vcpu, const struct hvm_events *ev);
+	/* KVM_NMI: one more NMI waits for the guest to take it. */
+	void (*queue_nmi)(struct hvm_vcpu *vcpu);
 };
 
 extern const struct hvm_arch_ops hvm_svm_ops;

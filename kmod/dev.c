@@ -34,6 +34,9 @@ long hvm_check_extension(long cap)
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 		return 1;
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_USER_NMI:
 		/* Only where guests run (not yet on VT-x). */
 		return !!hvm_ops->enter_guest;
 	case KVM_CAP_NR_MEMSLOTS:

@@ -207,6 +207,14 @@ bool hvm_efer_valid(u64 efer);
 int hvm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
 int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
 
+/* kmod/vcpu_fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE. */
+long hvm_vcpu_fpu_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
+			void __user *argp);
+
+/* kmod/vcpu_events.c: KVM_GET/SET_VCPU_EVENTS, KVM_NMI. */
+long hvm_vcpu_events_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
+			   void __user *argp);
+
 /* kmod/vcpu.c */
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);
 void hvm_vcpu_free(struct hvm_vcpu *vcpu);

@@ -146,6 +146,17 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_REGS:
 		r = hvm_vcpu_set_regs(vcpu, argp);
 		break;
+	case KVM_GET_FPU:
+	case KVM_SET_FPU:
+	case KVM_GET_XSAVE:
+	case KVM_SET_XSAVE:
+		r = hvm_vcpu_fpu_ioctl(vcpu, ioctl, argp);
+		break;
+	case KVM_GET_VCPU_EVENTS:
+	case KVM_SET_VCPU_EVENTS:
+	case KVM_NMI:
+		r = hvm_vcpu_events_ioctl(vcpu, ioctl, argp);
+		break;
 	default:
 		r = hvm_vcpu_state_ioctl(vcpu, ioctl, argp);
 		break;

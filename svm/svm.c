@@ -245,4 +245,7 @@ const struct hvm_arch_ops hvm_svm_ops = {
 	.interrupt_allowed = svm_interrupt_allowed,
 	.inject_interrupt = svm_inject_interrupt,
 	.set_irq_window = svm_set_irq_window,
+	.get_events = svm_get_events,
+	.set_events = svm_set_events,
+	.queue_nmi = svm_queue_nmi,
 };

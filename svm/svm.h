@@ -2,7 +2,8 @@
 /*
  * AMD-V back end: state shared by its files (svm.c: probe and SVM on/off;
  * svm_vmcb.c: VMCB set-up and architectural state; svm_run.c: the world
- * switch; svm_exit.c: the exit table).
+ * switch; svm_exit.c: the exit table; svm_events.c: events between
+ * entries for KVM_GET/SET_VCPU_EVENTS).
  *
  * Lock legend as in kmod/hvm.h: [V] the vCPU's mutex; [I] only with
  * interrupts off on the CPU that runs the vCPU.
@@ -41,6 +42,10 @@ struct svm_vcpu {
 	u32 exitintinfo_err;		/* [V] its error code */
 	struct svm_pending_exception exception;	/* [V] queued for entry */
 	bool irq_window;		/* [V] exit when interrupts can go in */
+	u8 nmi_pending;			/* [V] NMIs waiting (KVM_NMI): 0..2 */
+	bool nmi_masked;		/* [V] an NMI handler runs: until IRET */
+	bool nmi_iret;			/* [V] its IRET was intercepted ... */
+	u64 nmi_iret_rip;		/* [V] ... here: unmasked once RIP moves */
 	u64 dr[4];			/* [V] guest DR0-3 (never in hardware) */
 	u64 dr6, dr7;			/* [V] guest DR6/DR7 as it sees them */
 	u64 misc_enable;		/* [V] IA32_MISC_ENABLE */
@@ -74,6 +79,15 @@ void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 void svm_inject_interrupt(struct hvm_vcpu *vcpu, u8 vector);
 void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on);
+
+/* svm_events.c */
+void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev);
+void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev);
+void svm_queue_nmi(struct hvm_vcpu *vcpu);
+bool svm_inject_nmi(struct svm_vcpu *svm);
+void svm_nmi_reinjected(struct svm_vcpu *svm);
+void svm_nmi_after_exit(struct hvm_vcpu *vcpu, struct svm_vcpu *svm);
+int svm_exit_iret(struct hvm_vcpu *vcpu, struct svm_vcpu *svm);
 
 /* svm_exit.c */
 int svm_handle_exit(struct hvm_vcpu *vcpu);

@@ -255,6 +255,7 @@ static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_RDPRU] = svm_exit_ud,
 	[SVM_EXIT_INVPCID] = svm_exit_ud,
 	[SVM_EXIT_NPF] = svm_exit_npf,
+	[SVM_EXIT_IRET] = svm_exit_iret,	/* svm_events.c */
 };
 
 int svm_handle_exit(struct hvm_vcpu *vcpu)

@@ -159,10 +159,11 @@ void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on)
 
 /*
  * Events for this entry, most urgent first: the event the last exit
- * interrupted, a queued exception, then a KVM_INTERRUPT vector if the
- * guest can take it. A software interrupt (INTn, INT3, INTO) cut short
- * is not re-injected: its RIP still points at the instruction, which
- * runs again (without NRIP-save there is no next RIP to inject with).
+ * interrupted, a queued exception, an NMI (KVM_NMI) if NMIs are not
+ * masked, then a KVM_INTERRUPT vector if the guest can take it. A
+ * software interrupt (INTn, INT3, INTO) cut short is not re-injected:
+ * its RIP still points at the instruction, which runs again (without
+ * NRIP-save there is no next RIP to inject with).
  */
 static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 {
@@ -177,16 +178,27 @@ static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 	       (info & SVM_EXITINTINFO_VEC_MASK) == OF_VECTOR))) {
 		c->event_inj = info;
 		c->event_inj_err = svm->exitintinfo_err;
+		if (type == SVM_EXITINTINFO_TYPE_NMI)
+			svm_nmi_reinjected(svm);
 		return;
 	}
 	if (e->pending) {
+		/*
+		 * Real-mode exceptions push no error code, and neither does
+		 * KVM's kvm_inject_exception() there: drop one that came
+		 * with the vector (e.g. from KVM_SET_VCPU_EVENTS).
+		 */
+		bool err = e->has_error && (svm->vmcb->save.cr0 & X86_CR0_PE);
+
 		c->event_inj = e->vector | SVM_EVTINJ_VALID |
 			       SVM_EVTINJ_TYPE_EXEPT |
-			       (e->has_error ? SVM_EVTINJ_VALID_ERR : 0);
+			       (err ? SVM_EVTINJ_VALID_ERR : 0);
 		c->event_inj_err = e->error;
 		e->pending = false;
 		return;
 	}
+	if (svm_inject_nmi(svm))
+		return;
 	if (vcpu->irq_pending >= 0 && svm_interrupt_allowed(vcpu)) {
 		svm_inject_interrupt(vcpu, vcpu->irq_pending);
 		vcpu->irq_pending = -1;
@@ -244,6 +256,7 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 	vcpu->gpr[HVM_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
+	svm_nmi_after_exit(vcpu, svm);
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
 	svm->exitintinfo = vmcb->control.exit_int_info;
