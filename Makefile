@@ -41,6 +41,11 @@ deps:
 check: deps
 	scripts/check
 
+# hvmod against kvm-amd in one AMD-V sandbox boot: BENCH lines with
+# times per operation and their ratio (see README.md, Benchmarks).
+bench: deps
+	scripts/bench
+
 # The same suite on this machine's own VT-x/AMD-V (as root, no emulator).
 check-host:
 	scripts/check --host
@@ -58,4 +63,4 @@ clean:
 	$(MAKE) -C selftests/unit clean
 
 .PHONY: all module hvtool selftests unit sparse checkpatch deps check \
-	check-host demo demo-host clean
+	bench check-host demo demo-host clean

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What the core emulates itself: fetching and decoding the guest's
- * current instruction (for the next RIP when the CPU does not report it,
- * and for MMIO), the guest's own page walk that the fetch needs, and
- * MMIO accesses by MOV-like instructions.
+ * The guest as the core's emulation sees it: its CPU mode, its own page
+ * walk, reads and writes of guest-virtual memory, and fetching and
+ * decoding its current instruction (for the next RIP when the CPU does
+ * not report it, for MMIO in emulate_mmio.c and for string I/O in
+ * emulate_pio.c).
  *
  * Everything read here is guest-controlled. Guest page tables and code
  * are read through the memory slots with copy_from_user() from the VM's
@@ -14,28 +15,30 @@
 #include <linux/uaccess.h>
 #include <asm/processor-flags.h>
 
-#include "kmod/hvm.h"
+#include "kmod/emulate.h"
 
 #define HVM_PTE_P		BIT_ULL(0)
+#define HVM_PTE_RW		BIT_ULL(1)
+#define HVM_PTE_US		BIT_ULL(2)
 #define HVM_PTE_PS		BIT_ULL(7)
 #define HVM_PTE_ADDR		0x000ffffffffff000ULL
 
-struct hvm_guest_mode {
-	struct kvm_sregs sregs;
-	enum x86_mode mode;
-};
-
-static void hvm_guest_mode(struct hvm_vcpu *vcpu, struct hvm_guest_mode *gm)
+void hvm_guest_mode(struct hvm_vcpu *vcpu, struct hvm_guest_mode *gm)
 {
 	struct kvm_sregs *s = &gm->sregs;
 
 	hvm_ops->get_sregs(vcpu, s);
-	if (!(s->cr0 & X86_CR0_PE) || (vcpu->rflags & X86_EFLAGS_VM))
+	/* Virtual-8086 mode runs at CPL 3; SS.DPL is the CPL otherwise. */
+	gm->cpl = (vcpu->rflags & X86_EFLAGS_VM) ? 3 : s->ss.dpl;
+	if (!(s->cr0 & X86_CR0_PE) || (vcpu->rflags & X86_EFLAGS_VM)) {
 		gm->mode = X86_MODE_REAL16;
-	else if ((s->efer & EFER_LMA) && s->cs.l)
+		if (!(s->cr0 & X86_CR0_PE))
+			gm->cpl = 0;
+	} else if ((s->efer & EFER_LMA) && s->cs.l) {
 		gm->mode = X86_MODE_LONG64;
-	else
+	} else {
 		gm->mode = s->cs.db ? X86_MODE_PROT32 : X86_MODE_PROT16;
+	}
 }
 
 /* One level of the guest's walk: the entry for @va at @shift. */
@@ -59,16 +62,18 @@ static int hvm_walk_entry(struct hvm_vcpu *vcpu, u64 table, u64 va,
 /*
  * Guest-virtual to guest-physical through the guest's paging structures
  * (SDM vol. 3A 4.3-4.5): 32-bit, PAE and 4-level paging, large pages.
- * Rights are not checked: the CPU already performed the access that
- * exited. -EFAULT if an entry is not present or not in guest RAM.
+ * @rights gets the R/W and U/S bits that every level grants (PAE's
+ * PDPTEs have none). -EFAULT if an entry is not present or not in guest
+ * RAM.
  */
 static int hvm_gva_to_gpa(struct hvm_vcpu *vcpu, const struct kvm_sregs *s,
-			  u64 va, u64 *gpa)
+			  u64 va, u64 *gpa, u64 *rights)
 {
 	bool wide = s->cr4 & X86_CR4_PAE;
 	int level, shift;
 	u64 table, pte;
 
+	*rights = HVM_PTE_RW | HVM_PTE_US;
 	if (!(s->cr0 & X86_CR0_PG)) {
 		*gpa = (u32)va;
 		return 0;
@@ -95,6 +100,8 @@ static int hvm_gva_to_gpa(struct hvm_vcpu *vcpu, const struct kvm_sregs *s,
 		}
 		if (!(pte & HVM_PTE_P))
 			return -EFAULT;
+		if (level != 3 || (s->efer & EFER_LMA))
+			*rights &= pte;
 		if (level == 1 || (level <= 3 && (pte & HVM_PTE_PS) &&
 				   (level < 3 || (s->efer & EFER_LMA))))
 			break;
@@ -114,26 +121,58 @@ static int hvm_gva_to_gpa(struct hvm_vcpu *vcpu, const struct kvm_sregs *s,
 	return 0;
 }
 
-/* Reads @len guest-virtual bytes, page by page. */
-static int hvm_read_virt(struct hvm_vcpu *vcpu, const struct kvm_sregs *s,
-			 u64 va, void *buf, size_t len)
+/*
+ * The guest-physical address of an access the core makes on the guest's
+ * behalf (an instruction it emulates), with the rights the guest's page
+ * tables give at its CPL (SDM vol. 3A 4.6; SMAP and protection keys are
+ * not checked). A translation the CPU itself already used, such as a
+ * fetch, passes HVM_ACCESS_ANY.
+ */
+int hvm_translate(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		  u64 va, enum hvm_access access, u64 *gpa)
+{
+	bool user = gm->cpl == 3;
+	u64 rights;
+
+	if (hvm_gva_to_gpa(vcpu, &gm->sregs, va, gpa, &rights))
+		return -EFAULT;
+	if (access == HVM_ACCESS_ANY)
+		return 0;
+	if (user && !(rights & HVM_PTE_US))
+		return -EACCES;
+	if (access == HVM_ACCESS_WRITE && !(rights & HVM_PTE_RW) &&
+	    (user || (gm->sregs.cr0 & X86_CR0_WP)))
+		return -EACCES;
+	return 0;
+}
+
+/* Copies @len guest-virtual bytes to or from @buf, page by page. */
+int hvm_copy_virt(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		  u64 va, void *buf, size_t len, enum hvm_access access)
 {
 	size_t chunk;
 	u64 gpa;
+	int r;
 
 	while (len) {
 		chunk = min_t(size_t, len, PAGE_SIZE - (va & ~PAGE_MASK));
-		if (hvm_gva_to_gpa(vcpu, s, va, &gpa) ||
-		    hvm_read_guest(vcpu->vm, gpa, buf, chunk))
-			return -EFAULT;
+		r = hvm_translate(vcpu, gm, va, access, &gpa);
+		if (r)
+			return r;
+		if (access == HVM_ACCESS_WRITE)
+			r = hvm_write_guest(vcpu->vm, gpa, buf, chunk);
+		else
+			r = hvm_read_guest(vcpu->vm, gpa, buf, chunk);
+		if (r)
+			return r;
 		buf += chunk;
-		va += chunk;
+		va = hvm_linear(gm, va, chunk);
 		len -= chunk;
 	}
 	return 0;
 }
 
-static u64 hvm_linear(const struct hvm_guest_mode *gm, u64 base, u64 off)
+u64 hvm_linear(const struct hvm_guest_mode *gm, u64 base, u64 off)
 {
 	return gm->mode == X86_MODE_LONG64 ? base + off : (u32)(base + off);
 }
@@ -143,20 +182,20 @@ static u64 hvm_linear(const struct hvm_guest_mode *gm, u64 base, u64 off)
  * what is readable, so an instruction that ends right before an
  * unmapped page still decodes.
  */
-static int hvm_fetch(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
-		     struct x86_insn *insn, u8 *bytes, size_t *len)
+int hvm_fetch(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+	      struct x86_insn *insn, u8 *bytes, size_t *len)
 {
 	u64 ip = hvm_linear(gm, gm->sregs.cs.base, vcpu->rip);
 	size_t first = min_t(size_t, X86_MAX_INSN_LEN,
 			     PAGE_SIZE - (ip & ~PAGE_MASK));
 
 	*len = 0;
-	if (hvm_read_virt(vcpu, &gm->sregs, ip, bytes, first))
+	if (hvm_copy_virt(vcpu, gm, ip, bytes, first, HVM_ACCESS_ANY))
 		return -EFAULT;
 	*len = first;
 	if (first < X86_MAX_INSN_LEN &&
-	    !hvm_read_virt(vcpu, &gm->sregs, ip + first, bytes + first,
-			   X86_MAX_INSN_LEN - first))
+	    !hvm_copy_virt(vcpu, gm, hvm_linear(gm, ip, first), bytes + first,
+			   X86_MAX_INSN_LEN - first, HVM_ACCESS_ANY))
 		*len = X86_MAX_INSN_LEN;
 	return x86_decode(bytes, *len, gm->mode, insn) ? -EINVAL : 0;
 }
@@ -193,7 +232,7 @@ int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip)
 	return 0;
 }
 
-static u64 hvm_seg_base(const struct kvm_sregs *s, enum x86_seg seg)
+u64 hvm_seg_base(const struct kvm_sregs *s, enum x86_seg seg)
 {
 	const struct kvm_segment *segs[] = {
 		&s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs,
@@ -202,66 +241,8 @@ static u64 hvm_seg_base(const struct kvm_sregs *s, enum x86_seg seg)
 	return seg < X86_SEG_NONE ? segs[seg]->base : 0;
 }
 
-/* A register operand of @size bytes, with AH..BH for HIGH8 encodings. */
-static u64 hvm_read_reg(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
-			u8 size)
-{
-	u8 reg = insn->reg_num;
-
-	if (size == 1 && (insn->flags & X86_INSN_HIGH8) && reg >= 4 && reg < 8)
-		return (vcpu->gpr[reg - 4] >> 8) & 0xff;
-	return vcpu->gpr[reg & 15];
-}
-
-/* MOV semantics: 8/16-bit writes merge, 32-bit zero-extend, 64 replace. */
-static void hvm_write_reg(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
-			  u8 size, u64 val)
-{
-	u8 reg = insn->reg_num;
-	u64 *dst;
-
-	if (size == 1 && (insn->flags & X86_INSN_HIGH8) && reg >= 4 && reg < 8) {
-		dst = &vcpu->gpr[reg - 4];
-		*dst = (*dst & ~0xff00ULL) | ((val & 0xff) << 8);
-		return;
-	}
-	dst = &vcpu->gpr[reg & 15];
-	switch (size) {
-	case 1:
-		*dst = (*dst & ~0xffULL) | (val & 0xff);
-		break;
-	case 2:
-		*dst = (*dst & ~0xffffULL) | (val & 0xffff);
-		break;
-	case 4:
-		*dst = (u32)val;
-		break;
-	default:
-		*dst = val;
-		break;
-	}
-}
-
-static bool hvm_mmio_op_supported(const struct x86_insn *insn)
-{
-	if (!(insn->flags & X86_INSN_MEM) ||
-	    (insn->mem_kind != X86_MEM_MODRM && insn->mem_kind != X86_MEM_MOFFS))
-		return false;
-	switch (insn->op) {
-	case X86_OP_MOV_TO_MEM:
-	case X86_OP_MOV_FROM_MEM:
-	case X86_OP_MOVZX:
-	case X86_OP_MOVSX:
-	case X86_OP_STORE_IMM:
-		return insn->mem_size >= 1 && insn->mem_size <= 8;
-	default:
-		return false;
-	}
-}
-
 /* KVM_INTERNAL_ERROR_EMULATION with the instruction's bytes, as KVM. */
-static int hvm_emulation_failed(struct hvm_vcpu *vcpu, const u8 *bytes,
-				size_t len)
+int hvm_emulation_failed(struct hvm_vcpu *vcpu, const u8 *bytes, size_t len)
 {
 	u64 data[3] = { 0 };
 
@@ -271,85 +252,25 @@ static int hvm_emulation_failed(struct hvm_vcpu *vcpu, const u8 *bytes,
 				       data, ARRAY_SIZE(data));
 }
 
-/* Guest-physical address of the instruction's memory operand. */
-static int hvm_mmio_address(struct hvm_vcpu *vcpu,
-			    const struct hvm_guest_mode *gm,
-			    const struct x86_insn *insn, u64 *gpa)
-{
-	u64 ea;
-
-	if (x86_insn_effective_address(insn, vcpu->gpr,
-				       vcpu->rip + insn->length, &ea))
-		return -EINVAL;
-	ea = hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), ea);
-	return hvm_gva_to_gpa(vcpu, &gm->sregs, ea, gpa);
-}
-
 /*
- * An access to @fault_gpa (not guest RAM, or a write to a read-only
- * slot): decode, then one KVM_EXIT_MMIO. RIP moves past a write at
- * once, past a read when the next KVM_RUN brings its value. Accesses that cross a page are
- * not split yet: they fail as an emulation error.
+ * A general register written with @size bytes as an instruction does:
+ * 8 and 16 bits merge, 32 bits zero-extend (SDM vol. 1 3.4.1.1), 64
+ * replace.
  */
-int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 fault_gpa)
+void hvm_assign_gpr(u64 *reg, u64 val, u8 size)
 {
-	struct hvm_pending *p = &vcpu->pending;
-	struct x86_insn *insn = &p->insn;
-	struct kvm_run *run = vcpu->run;
-	u8 bytes[X86_MAX_INSN_LEN];
-	struct hvm_guest_mode gm;
-	size_t len;
-	u64 gpa, val;
-
-	hvm_guest_mode(vcpu, &gm);
-	if (hvm_fetch(vcpu, &gm, insn, bytes, &len) ||
-	    !hvm_mmio_op_supported(insn) ||
-	    hvm_mmio_address(vcpu, &gm, insn, &gpa) ||
-	    (gpa >> PAGE_SHIFT) != (fault_gpa >> PAGE_SHIFT) ||
-	    ((gpa + insn->mem_size - 1) >> PAGE_SHIFT) != (gpa >> PAGE_SHIFT))
-		return hvm_emulation_failed(vcpu, bytes, len);
-
-	p->kind = HVM_PENDING_MMIO;
-	p->next_rip = hvm_insn_next_rip(insn, vcpu->rip);
-	p->gpa = gpa;
-	p->size = insn->mem_size;
-	p->in = insn->op != X86_OP_MOV_TO_MEM && insn->op != X86_OP_STORE_IMM;
-
-	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = gpa;
-	run->mmio.len = p->size;
-	run->mmio.is_write = !p->in;
-	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (!p->in) {
-		val = insn->op == X86_OP_STORE_IMM ? insn->imm :
-		      hvm_read_reg(vcpu, insn, p->size);
-		memcpy(run->mmio.data, &val, p->size);
-		/*
-		 * A write needs nothing back: as KVM's emulator, the
-		 * instruction retires before the exit reaches userspace.
-		 */
-		vcpu->rip = p->next_rip;
-		p->kind = HVM_PENDING_NONE;
+	switch (size) {
+	case 1:
+		*reg = (*reg & ~0xffULL) | (val & 0xff);
+		break;
+	case 2:
+		*reg = (*reg & ~0xffffULL) | (val & 0xffff);
+		break;
+	case 4:
+		*reg = (u32)val;
+		break;
+	default:
+		*reg = val;
+		break;
 	}
-	return 0;
-}
-
-/* The next KVM_RUN after an MMIO exit: a read's value into the register. */
-int hvm_complete_mmio(struct hvm_vcpu *vcpu)
-{
-	struct hvm_pending *p = &vcpu->pending;
-	const struct x86_insn *insn = &p->insn;
-	u64 val = 0;
-	int bits;
-
-	if (p->in) {
-		memcpy(&val, vcpu->run->mmio.data, p->size);
-		bits = p->size * 8;
-		if (insn->op == X86_OP_MOVSX && bits < 64)
-			val = (u64)((s64)(val << (64 - bits)) >> (64 - bits));
-		hvm_write_reg(vcpu, insn, insn->op == X86_OP_MOV_FROM_MEM ?
-			      p->size : insn->opsize, val);
-	}
-	vcpu->rip = p->next_rip;
-	return 1;
 }

@@ -69,16 +69,33 @@ enum hvm_gpr {
 enum hvm_pending_kind {
 	HVM_PENDING_NONE,
 	HVM_PENDING_PIO,	/* IN or OUT: run->io */
-	HVM_PENDING_MMIO,	/* one MMIO access: run->mmio */
+	HVM_PENDING_PIO_STRING,	/* INS or OUTS, maybe REP: run->io */
+	HVM_PENDING_MMIO,	/* an MMIO access: run->mmio */
+};
+
+/* One piece of an MMIO access: at most 8 bytes, within one page. */
+struct hvm_mmio_frag {
+	u64 gpa;
+	u8 offset;		/* of the piece in hvm_pending.data */
+	u8 len;
 };
 
 struct hvm_pending {
 	enum hvm_pending_kind kind;
 	u64 next_rip;		/* RIP once the instruction is done */
-	struct x86_insn insn;	/* MMIO: the decoded instruction */
-	u64 gpa;		/* MMIO: address of the access */
-	u8 size;		/* bytes of the access */
+	struct x86_insn insn;	/* MMIO, string I/O: the instruction */
+	u8 size;		/* bytes of the access, or of one element */
 	bool in;		/* IN or MMIO read: data goes to the guest */
+	u32 count;		/* string I/O: elements in this exit */
+	/*
+	 * MMIO: an access that crosses a page is cut in two at the page
+	 * boundary, as KVM's emulator_read_write() does; a piece in guest
+	 * RAM is done at once, each other piece is one exit.
+	 */
+	u8 nr_frags;
+	u8 frag;		/* the piece userspace has now */
+	struct hvm_mmio_frag frags[2];
+	u8 data[8];		/* the bytes of the whole access */
 };
 
 struct hvm_vm {
@@ -168,6 +185,9 @@ u64 hvm_insn_next_rip(const struct x86_insn *insn, u64 rip);
 int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip);
 int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 gpa);
 int hvm_complete_mmio(struct hvm_vcpu *vcpu);
+int hvm_exit_pio_string(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+			u64 next_rip);
+int hvm_complete_pio_string(struct hvm_vcpu *vcpu);
 
 /* kmod/vcpu_state.c: the state ioctls of the vCPU fd other than REGS. */
 long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
@@ -198,6 +218,7 @@ enum hvm_object_kind {
 	HVM_OBJ_VCPUS,
 	HVM_OBJ_PAGES,
 	HVM_OBJ_PINNED,
+	HVM_OBJ_LARGE,		/* 2 MiB nested mappings */
 	HVM_OBJ_NR,
 };
 

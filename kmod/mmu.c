@@ -16,6 +16,12 @@
  * dies; without MMU notifiers, a munmap() of the backing does not reach
  * the guest, which keeps the pinned pages (Documentation/design.rst).
  * VM_IO and VM_PFNMAP backings cannot be pinned: KVM_RUN fails -EFAULT.
+ *
+ * Large pages: a fault in a 2 MiB guest frame backed by a huge page of
+ * the host (transparent or hugetlbfs), aligned alike in guest-physical
+ * and user space and wholly inside the slot, maps the frame with one
+ * 2 MiB leaf (512 pins). A frame that already has 4 KiB mappings stays
+ * in 4 KiB pages.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,6 +31,10 @@
 #include <linux/uaccess.h>
 
 #include "kmod/hvm.h"
+
+/* A 2 MiB frame: its pages and their order. */
+#define HVM_ORDER_2M		(21 - PAGE_SHIFT)
+#define HVM_PAGES_2M		BIT(HVM_ORDER_2M)
 
 static void *hvm_npt_alloc_table(void *ctx, u64 *hpa)
 {
@@ -68,6 +78,9 @@ static void hvm_unpin_leaf(void *ctx, u64 gpa, u64 hpa, int level)
 {
 	unsigned long i, n = NPT_LEVEL_SIZE(level) >> PAGE_SHIFT;
 
+	if (level == NPT_LEVEL_2M)
+		hvm_objects_dec(HVM_OBJ_LARGE);
+
 	for (i = 0; i < n; i++) {
 		unpin_user_page(pfn_to_page((hpa >> PAGE_SHIFT) + i));
 		hvm_objects_dec(HVM_OBJ_PINNED);
@@ -97,25 +110,117 @@ static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn)
 	return NULL;
 }
 
+static unsigned long hvm_slot_uaddr(const struct hvm_memslot *slot, u64 gfn)
+{
+	return slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+}
+
+static unsigned int hvm_slot_gup_flags(const struct hvm_memslot *slot)
+{
+	return FOLL_LONGTERM |
+	       ((slot->flags & KVM_MEM_READONLY) ? 0 : FOLL_WRITE);
+}
+
+static unsigned int hvm_slot_perms(const struct hvm_memslot *slot)
+{
+	return (slot->flags & KVM_MEM_READONLY) ? NPT_R | NPT_X : NPT_RWX;
+}
+
+static void hvm_unpin_pages(struct page **pages, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		unpin_user_page(pages[i]);
+}
+
+/*
+ * Whether @gfn's 2 MiB frame may be one leaf: the frame lies inside the
+ * slot, its user address is 2 MiB-aligned too, @page (pinned) is part of
+ * a huge page (THP or hugetlbfs) and no 4 KiB table is there already.
+ */
+static bool hvm_may_map_2m(struct hvm_vm *vm, const struct hvm_memslot *slot,
+			   u64 gfn, struct page *page)
+{
+	u64 base = ALIGN_DOWN(gfn, HVM_PAGES_2M);
+	struct npt_walk_result walk;
+
+	if (base < slot->base_gfn ||
+	    base + HVM_PAGES_2M > slot->base_gfn + slot->npages ||
+	    !IS_ALIGNED(hvm_slot_uaddr(slot, base), SZ_2M) ||
+	    compound_order(compound_head(page)) < HVM_ORDER_2M)
+		return false;
+	switch (npt_walk(&vm->npt, base << PAGE_SHIFT, &walk)) {
+	case 0:
+		return walk.level == NPT_LEVEL_2M;
+	case NPT_ENOENT:
+		return walk.level >= NPT_LEVEL_2M;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Pins the 512 pages of @gfn's frame and maps them with one 2 MiB leaf
+ * if they are one aligned, physically contiguous block (a huge page may
+ * be split, or migrated by FOLL_LONGTERM, after the check above). 0 when
+ * mapped (or already mapped), else the caller maps 4 KiB.
+ */
+static int hvm_map_2m(struct hvm_vm *vm, const struct hvm_memslot *slot,
+		      u64 gfn)
+{
+	u64 base = ALIGN_DOWN(gfn, HVM_PAGES_2M);
+	struct page **pages;
+	unsigned long pfn, i;
+	long n;
+	int r = -EAGAIN;
+
+	pages = kvmalloc_array(HVM_PAGES_2M, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	n = pin_user_pages_fast(hvm_slot_uaddr(slot, base), HVM_PAGES_2M,
+				hvm_slot_gup_flags(slot), pages);
+	if (n == HVM_PAGES_2M) {
+		pfn = page_to_pfn(pages[0]);
+		for (i = 1; i < n && page_to_pfn(pages[i]) == pfn + i; i++)
+			;
+		if (i == n && IS_ALIGNED(pfn, HVM_PAGES_2M))
+			r = npt_map(&vm->npt, base << PAGE_SHIFT,
+				    PFN_PHYS(pfn), NPT_LEVEL_2M,
+				    hvm_slot_perms(slot), NPT_MT_WB);
+	}
+	if (r == 0) {
+		for (i = 0; i < n; i++)
+			hvm_objects_inc(HVM_OBJ_PINNED);
+		hvm_objects_inc(HVM_OBJ_LARGE);
+	} else if (n > 0) {
+		hvm_unpin_pages(pages, n);
+	}
+	kvfree(pages);
+	return r == NPT_ALREADY ? 0 : r;
+}
+
 static int hvm_pin_and_map(struct hvm_vm *vm, struct hvm_memslot *slot,
 			   u64 gfn)
 {
-	bool ro = slot->flags & KVM_MEM_READONLY;
-	unsigned long uaddr = slot->userspace_addr +
-			      ((gfn - slot->base_gfn) << PAGE_SHIFT);
-	unsigned int gup = FOLL_LONGTERM | (ro ? 0 : FOLL_WRITE);
+	unsigned long uaddr = hvm_slot_uaddr(slot, gfn);
 	struct page *page;
 	long n;
 	int r;
 
-	n = pin_user_pages_fast(uaddr, 1, gup, &page);
+	n = pin_user_pages_fast(uaddr, 1, hvm_slot_gup_flags(slot), &page);
 	if (n != 1) {
 		pr_warn_ratelimited("guest page at gpa %#llx: its backing at %#lx cannot be pinned (unmapped, VM_IO or VM_PFNMAP)\n",
 				    gfn << PAGE_SHIFT, uaddr);
 		return -EFAULT;
 	}
+	if (hvm_may_map_2m(vm, slot, gfn, page) && !hvm_map_2m(vm, slot, gfn)) {
+		/* The 2 MiB leaf holds pins of its own. */
+		unpin_user_page(page);
+		return 0;
+	}
 	r = npt_map(&vm->npt, gfn << PAGE_SHIFT, page_to_phys(page),
-		    NPT_LEVEL_4K, ro ? NPT_R | NPT_X : NPT_RWX, NPT_MT_WB);
+		    NPT_LEVEL_4K, hvm_slot_perms(slot), NPT_MT_WB);
 	if (r) {
 		unpin_user_page(page);
 		/* Another vCPU mapped it first: nothing to do. */
@@ -171,6 +276,9 @@ static void hvm_record_leaf(void *ctx, u64 gpa, u64 hpa, int level)
 {
 	struct hvm_zapped *z = ctx;
 	unsigned long i, n = NPT_LEVEL_SIZE(level) >> PAGE_SHIFT;
+
+	if (level == NPT_LEVEL_2M)
+		hvm_objects_dec(HVM_OBJ_LARGE);
 
 	for (i = 0; i < n && z->nr < z->max; i++)
 		z->pages[z->nr++] = pfn_to_page((hpa >> PAGE_SHIFT) + i);

@@ -21,6 +21,7 @@ static const char * const hvm_object_names[HVM_OBJ_NR] = {
 	[HVM_OBJ_VCPUS] = "vcpus",
 	[HVM_OBJ_PAGES] = "pages",
 	[HVM_OBJ_PINNED] = "pinned",
+	[HVM_OBJ_LARGE] = "large_mappings",
 };
 
 void hvm_objects_inc(enum hvm_object_kind kind)

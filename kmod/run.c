@@ -46,6 +46,9 @@ static int hvm_complete_pending(struct hvm_vcpu *vcpu)
 			hvm_write_rax_sized(vcpu, vcpu->pio_data, p->size);
 		vcpu->rip = p->next_rip;
 		break;
+	case HVM_PENDING_PIO_STRING:
+		r = hvm_complete_pio_string(vcpu);
+		break;
 	case HVM_PENDING_MMIO:
 		r = hvm_complete_mmio(vcpu);
 		break;

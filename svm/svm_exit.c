@@ -149,8 +149,8 @@ static int svm_exit_msr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 
 /*
  * IOIO (APM 15.10.2): EXITINFO1 has the port, the direction, the size
- * and the string/REP bits; EXITINFO2 is always the next RIP. String
- * I/O is not emulated yet: an internal error.
+ * and the string/REP bits; EXITINFO2 is always the next RIP. The core
+ * emulates INS/OUTS (kmod/emulate_pio.c).
  */
 static int svm_exit_ioio(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 {
@@ -158,7 +158,9 @@ static int svm_exit_ioio(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 	u8 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 
 	if (info & SVM_IOIO_STR_MASK)
-		return svm_undecodable(vcpu);
+		return hvm_exit_pio_string(vcpu, info >> 16, size,
+					   info & SVM_IOIO_TYPE_MASK,
+					   svm->vmcb->control.exit_info_2);
 	return hvm_exit_pio(vcpu, info >> 16, size, info & SVM_IOIO_TYPE_MASK,
 			    svm->vmcb->control.exit_info_2);
 }

@@ -113,6 +113,8 @@ static int store_object(struct hvm_objects *objs, const char *key, long val)
 		objs->pages = val;
 	else if (!strcmp(key, "pinned"))
 		objs->pinned = val;
+	else if (!strcmp(key, "large_mappings"))
+		objs->large_mappings = val;
 	else
 		return 0;
 	return 1;
@@ -132,7 +134,7 @@ int read_hvm_objects(struct hvm_objects *objs)
 		if (sscanf(line, "%31s %ld", key, &val) == 2)
 			found += store_object(objs, key, val);
 	fclose(f);
-	return found == 4 ? 0 : -EINVAL;
+	return found == 5 ? 0 : -EINVAL;
 }
 
 long meminfo_kib(const char *field)

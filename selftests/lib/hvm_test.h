@@ -24,6 +24,7 @@ struct hvm_objects {
 	long vcpus;
 	long pages;
 	long pinned;
+	long large_mappings;	/* 2 MiB nested leaves */
 };
 
 /* Device under test. */
