@@ -274,3 +274,61 @@ void hvm_assign_gpr(u64 *reg, u64 val, u8 size)
 		break;
 	}
 }
+
+u64 hvm_addr_mask(u8 addrsize)
+{
+	return addrsize == 8 ? ~0ULL : (1ULL << (addrsize * 8)) - 1;
+}
+
+/*
+ * A string instruction's rSI or rDI after one element of @size bytes
+ * (down with DF=1), at the instruction's address size.
+ */
+void hvm_string_step(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+		     enum hvm_gpr reg, u8 size)
+{
+	s64 step = (vcpu->rflags & X86_EFLAGS_DF) ? -(s64)size : size;
+
+	hvm_assign_gpr(&vcpu->gpr[reg], vcpu->gpr[reg] + step, insn->addrsize);
+}
+
+/* REP elements left (1 without REP). */
+u64 hvm_string_left(struct hvm_vcpu *vcpu, const struct x86_insn *insn)
+{
+	return insn->rep ? vcpu->gpr[HVM_RCX] & hvm_addr_mask(insn->addrsize) :
+	       1;
+}
+
+/*
+ * After @n elements: rCX counts them with REP; RIP moves past the
+ * instruction when nothing is left, and stays with REP elements left, so
+ * that the guest runs the instruction again (and takes interrupts in
+ * between, as the CPU does).
+ */
+void hvm_string_next(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+		     u64 next_rip, u32 n)
+{
+	if (insn->rep)
+		hvm_assign_gpr(&vcpu->gpr[HVM_RCX], vcpu->gpr[HVM_RCX] - n,
+			       insn->addrsize);
+	if (!insn->rep || !hvm_string_left(vcpu, insn))
+		vcpu->rip = next_rip;
+}
+
+/* Linear address of the element at rSI (segment as decoded, DS default). */
+u64 hvm_string_src(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		   const struct x86_insn *insn)
+{
+	u64 off = vcpu->gpr[HVM_RSI] & hvm_addr_mask(insn->addrsize);
+
+	return hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), off);
+}
+
+/* Linear address of the element at ES:rDI (no override possible). */
+u64 hvm_string_dst(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		   const struct x86_insn *insn)
+{
+	u64 off = vcpu->gpr[HVM_RDI] & hvm_addr_mask(insn->addrsize);
+
+	return hvm_linear(gm, gm->sregs.es.base, off);
+}

@@ -33,6 +33,16 @@ int hvm_copy_virt(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 int hvm_fetch(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 	      struct x86_insn *insn, u8 *bytes, size_t *len);
 void hvm_assign_gpr(u64 *reg, u64 val, u8 size);
+u64 hvm_addr_mask(u8 addrsize);
+void hvm_string_step(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+		     enum hvm_gpr reg, u8 size);
+u64 hvm_string_left(struct hvm_vcpu *vcpu, const struct x86_insn *insn);
+void hvm_string_next(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+		     u64 next_rip, u32 n);
+u64 hvm_string_src(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		   const struct x86_insn *insn);
+u64 hvm_string_dst(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
+		   const struct x86_insn *insn);
 int hvm_emulation_failed(struct hvm_vcpu *vcpu, const u8 *bytes, size_t len);
 
 #endif /* HVMOD_EMULATE_H */

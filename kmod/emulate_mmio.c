@@ -2,15 +2,28 @@
 /*
  * MMIO: an access to a guest-physical address outside guest RAM (or a
  * write to a read-only slot) exits to userspace as KVM_EXIT_MMIO. The
- * faulting instruction is decoded here; MOV-like forms are emulated.
+ * faulting instruction is decoded and emulated here: MOV, MOVZX/MOVSX,
+ * MOV of an immediate, the ALU operations with a memory operand (ADD,
+ * OR, ADC, SBB, AND, SUB, XOR, CMP, TEST; NOT, NEG, INC, DEC), and one
+ * element of MOVS, STOS and LODS (memcpy_toio() and friends).
  *
- * As KVM (emulator_read_write()), an access that crosses a page is cut
- * at the boundary: each piece is translated on its own, a piece in
- * guest RAM is done at once, and each MMIO piece is one exit. A write
- * retires before its first exit; a read completes when the next KVM_RUN
- * brings the last piece's data.
+ * An instruction reads its memory operand first (if it does), then is
+ * executed, then writes (if it does), as KVM's emulator:
+ *  - an access that crosses a page is cut at the boundary
+ *    (emulator_read_write()); each piece is translated on its own, a
+ *    piece in guest RAM is done at once, each MMIO piece is one exit;
+ *  - a read completes when the next KVM_RUN brings the last piece;
+ *  - the instruction retires (registers, flags, RIP) before the exit of
+ *    its write, which needs nothing back;
+ *  - a REP string instruction moves one element per exit; RIP stays on
+ *    it while elements are left, so the guest runs it again.
+ * LOCK is ignored (KVM too emulates a locked MMIO access as a plain one).
  */
 #include "kmod/emulate.h"
+#include "kmod/x86_alu.h"
+
+/* Internal: the instruction failed, the exit already says so. */
+#define HVM_MMIO_FAILED		(-1)
 
 /* A register operand of @size bytes, with AH..BH for HIGH8 encodings. */
 static u64 hvm_read_reg(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
@@ -40,32 +53,63 @@ static void hvm_write_reg(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
 
 static bool hvm_mmio_op_supported(const struct x86_insn *insn)
 {
-	if (!(insn->flags & X86_INSN_MEM) ||
-	    (insn->mem_kind != X86_MEM_MODRM && insn->mem_kind != X86_MEM_MOFFS))
+	bool string = insn->mem_kind == X86_MEM_STRING;
+
+	if (!(insn->flags & X86_INSN_MEM) || insn->mem_size < 1 ||
+	    insn->mem_size > 8)
+		return false;
+	if (!string && insn->mem_kind != X86_MEM_MODRM &&
+	    insn->mem_kind != X86_MEM_MOFFS)
 		return false;
 	switch (insn->op) {
+	case X86_OP_MOVS:
+	case X86_OP_STOS:
+	case X86_OP_LODS:
+		return string;
 	case X86_OP_MOV_TO_MEM:
 	case X86_OP_MOV_FROM_MEM:
 	case X86_OP_MOVZX:
 	case X86_OP_MOVSX:
 	case X86_OP_STORE_IMM:
-		return insn->mem_size >= 1 && insn->mem_size <= 8;
+	case X86_OP_ALU:
+	case X86_OP_NOT:
+	case X86_OP_NEG:
+	case X86_OP_INC:
+	case X86_OP_DEC:
+		return !string;
 	default:
 		return false;
 	}
 }
 
-/* Guest-linear address of the instruction's memory operand. */
-static int hvm_mmio_linear(struct hvm_vcpu *vcpu,
-			   const struct hvm_guest_mode *gm,
-			   const struct x86_insn *insn, u64 *la)
+static bool hvm_mmio_reads(const struct x86_insn *insn)
 {
+	return insn->flags & X86_INSN_MEM_READ;
+}
+
+static bool hvm_mmio_writes(const struct x86_insn *insn)
+{
+	return insn->flags & X86_INSN_MEM_WRITE;
+}
+
+/* Linear addresses of the memory operand(s), for reading and writing. */
+static int hvm_mmio_operands(struct hvm_vcpu *vcpu,
+			     const struct hvm_guest_mode *gm,
+			     const struct x86_insn *insn)
+{
+	struct hvm_pending *p = &vcpu->pending;
 	u64 ea;
 
+	if (insn->mem_kind == X86_MEM_STRING) {
+		p->src_la = hvm_string_src(vcpu, gm, insn);
+		p->dst_la = hvm_string_dst(vcpu, gm, insn);
+		return 0;
+	}
 	if (x86_insn_effective_address(insn, vcpu->gpr,
 				       vcpu->rip + insn->length, &ea))
 		return -EINVAL;
-	*la = hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), ea);
+	p->src_la = hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), ea);
+	p->dst_la = p->src_la;
 	return 0;
 }
 
@@ -115,24 +159,18 @@ static void hvm_mmio_exit(struct hvm_vcpu *vcpu)
 		memcpy(run->mmio.data, p->data + f->offset, f->len);
 }
 
-static bool hvm_mmio_faulted_here(const struct hvm_pending *p, u64 fault_gpa)
-{
-	int i;
-
-	for (i = 0; i < p->nr_frags; i++)
-		if ((p->frags[i].gpa >> PAGE_SHIFT) == (fault_gpa >> PAGE_SHIFT))
-			return true;
-	return false;
-}
-
-/* Splits the access at @la into its pieces: how many must exit, or < 0. */
-static int hvm_mmio_split(struct hvm_vcpu *vcpu,
-			  const struct hvm_guest_mode *gm, u64 la)
+/*
+ * Reads (@in) or writes p->data at @la, split into its pieces: how many
+ * must go to userspace, or < 0 if a piece cannot be translated.
+ */
+static int hvm_mmio_access(struct hvm_vcpu *vcpu,
+			   const struct hvm_guest_mode *gm, u64 la, bool in)
 {
 	struct hvm_pending *p = &vcpu->pending;
 	u8 first = min_t(u64, p->size, PAGE_SIZE - (la & ~PAGE_MASK));
 	int r;
 
+	p->in = in;
 	p->nr_frags = 0;
 	p->frag = 0;
 	r = hvm_mmio_piece(vcpu, gm, la, 0, first);
@@ -142,29 +180,199 @@ static int hvm_mmio_split(struct hvm_vcpu *vcpu,
 	return r < 0 ? r : p->nr_frags;
 }
 
-static void hvm_mmio_prepare(struct hvm_vcpu *vcpu,
-			     const struct x86_insn *insn)
+/* Whether [@la, @la + @size) is in @fault_gpa's page. */
+static bool hvm_mmio_covers(struct hvm_vcpu *vcpu,
+			    const struct hvm_guest_mode *gm, u64 la, u8 size,
+			    u64 fault_gpa)
 {
-	struct hvm_pending *p = &vcpu->pending;
-	u64 val;
+	u64 gpa, last = hvm_linear(gm, la, size - 1);
 
-	p->next_rip = hvm_insn_next_rip(insn, vcpu->rip);
-	p->size = insn->mem_size;
-	p->in = insn->op != X86_OP_MOV_TO_MEM && insn->op != X86_OP_STORE_IMM;
-	memset(p->data, 0, sizeof(p->data));
-	if (!p->in) {
-		val = insn->op == X86_OP_STORE_IMM ? insn->imm :
-		      hvm_read_reg(vcpu, insn, p->size);
-		memcpy(p->data, &val, p->size);
+	return (!hvm_translate(vcpu, gm, la, HVM_ACCESS_ANY, &gpa) &&
+		gpa >> PAGE_SHIFT == fault_gpa >> PAGE_SHIFT) ||
+	       (!hvm_translate(vcpu, gm, last, HVM_ACCESS_ANY, &gpa) &&
+		gpa >> PAGE_SHIFT == fault_gpa >> PAGE_SHIFT);
+}
+
+/*
+ * The decoded instruction must access @fault_gpa's page: another vCPU
+ * may have changed the code since the fault.
+ */
+static bool hvm_mmio_faulted_here(struct hvm_vcpu *vcpu,
+				  const struct hvm_guest_mode *gm,
+				  u64 fault_gpa)
+{
+	const struct hvm_pending *p = &vcpu->pending;
+	const struct x86_insn *insn = &p->insn;
+
+	return (hvm_mmio_reads(insn) &&
+		hvm_mmio_covers(vcpu, gm, p->src_la, p->size, fault_gpa)) ||
+	       (hvm_mmio_writes(insn) &&
+		hvm_mmio_covers(vcpu, gm, p->dst_la, p->size, fault_gpa));
+}
+
+/* The source operand of an ALU operation whose destination is memory. */
+static u64 hvm_alu_source(struct hvm_vcpu *vcpu, const struct x86_insn *insn)
+{
+	return insn->imm_size ? insn->imm : hvm_read_reg(vcpu, insn, insn->opsize);
+}
+
+static enum x86_unary hvm_unary_op(enum x86_op op)
+{
+	switch (op) {
+	case X86_OP_NOT:
+		return X86_UNARY_NOT;
+	case X86_OP_NEG:
+		return X86_UNARY_NEG;
+	case X86_OP_INC:
+		return X86_UNARY_INC;
+	default:
+		return X86_UNARY_DEC;
+	}
+}
+
+/* An ALU operation on the memory value @mem: the value to store, if any. */
+static u64 hvm_mmio_alu(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+			u64 mem)
+{
+	u8 size = insn->opsize;
+	u64 res;
+
+	if (insn->op != X86_OP_ALU)
+		return x86_unary(hvm_unary_op(insn->op), size, mem,
+				 &vcpu->rflags);
+	if (insn->flags & X86_INSN_MEM_DST)
+		return x86_alu(insn->alu, size, mem, hvm_alu_source(vcpu, insn),
+			       &vcpu->rflags);
+	/* The register is the destination. */
+	res = x86_alu(insn->alu, size, hvm_read_reg(vcpu, insn, size), mem,
+		      &vcpu->rflags);
+	if (insn->alu != X86_ALU_CMP && insn->alu != X86_ALU_TEST)
+		hvm_write_reg(vcpu, insn, size, res);
+	return res;
+}
+
+/* A load's value into its register, as MOV/MOVZX/MOVSX/LODS define it. */
+static void hvm_mmio_load(struct hvm_vcpu *vcpu, const struct x86_insn *insn,
+			  u64 mem)
+{
+	u8 size = vcpu->pending.size;
+	int bits = size * 8;
+
+	switch (insn->op) {
+	case X86_OP_LODS:
+		hvm_assign_gpr(&vcpu->gpr[HVM_RAX], mem, size);
+		return;
+	case X86_OP_MOVSX:
+		if (bits < 64)
+			mem = (u64)((s64)(mem << (64 - bits)) >> (64 - bits));
+		fallthrough;
+	case X86_OP_MOVZX:
+		hvm_write_reg(vcpu, insn, insn->opsize, mem);
+		return;
+	default:
+		hvm_write_reg(vcpu, insn, size, mem);
 	}
 }
 
 /*
- * An access to @fault_gpa that the CPU could not do (not guest RAM, or
- * a write to a read-only slot): decode it, do what is RAM, exit with the
- * first MMIO piece. The decoded access must touch @fault_gpa's page:
- * another vCPU may have changed the code since the fault. Returns 0 (to
- * userspace), 1 (enter again) as the exit handlers do.
+ * Executes the instruction once its memory value (if it reads one) is
+ * in p->data: registers, flags and RIP change, and p->data becomes the
+ * value to write (if it writes one).
+ */
+static void hvm_mmio_execute(struct hvm_vcpu *vcpu)
+{
+	struct hvm_pending *p = &vcpu->pending;
+	const struct x86_insn *insn = &p->insn;
+	u64 val = 0;
+
+	memcpy(&val, p->data, p->size);
+	switch (insn->op) {
+	case X86_OP_MOV_TO_MEM:
+		val = hvm_read_reg(vcpu, insn, p->size);
+		break;
+	case X86_OP_STORE_IMM:
+		val = insn->imm;
+		break;
+	case X86_OP_STOS:
+		val = vcpu->gpr[HVM_RAX];
+		hvm_string_step(vcpu, insn, HVM_RDI, p->size);
+		break;
+	case X86_OP_MOVS:
+		hvm_string_step(vcpu, insn, HVM_RSI, p->size);
+		hvm_string_step(vcpu, insn, HVM_RDI, p->size);
+		break;
+	case X86_OP_LODS:
+		hvm_mmio_load(vcpu, insn, val);
+		hvm_string_step(vcpu, insn, HVM_RSI, p->size);
+		break;
+	case X86_OP_MOV_FROM_MEM:
+	case X86_OP_MOVZX:
+	case X86_OP_MOVSX:
+		hvm_mmio_load(vcpu, insn, val);
+		break;
+	default:
+		val = hvm_mmio_alu(vcpu, insn, val);
+		break;
+	}
+	memcpy(p->data, &val, p->size);
+	if (insn->mem_kind == X86_MEM_STRING)
+		hvm_string_next(vcpu, insn, p->next_rip, 1);
+	else
+		vcpu->rip = p->next_rip;
+}
+
+/*
+ * Execute, then write if the instruction writes: 0 with the exit of the
+ * first MMIO piece of the write, 1 when nothing is left for userspace,
+ * HVM_MMIO_FAILED with an internal error if the write has nowhere to go.
+ */
+static int hvm_mmio_execute_and_write(struct hvm_vcpu *vcpu,
+				      const struct hvm_guest_mode *gm)
+{
+	struct hvm_pending *p = &vcpu->pending;
+	int r;
+
+	hvm_mmio_execute(vcpu);
+	if (!hvm_mmio_writes(&p->insn))
+		return 1;
+	r = hvm_mmio_access(vcpu, gm, p->dst_la, false);
+	if (r < 0) {
+		hvm_emulation_failed(vcpu, NULL, 0);
+		return HVM_MMIO_FAILED;
+	}
+	if (!r)
+		return 1;
+	hvm_mmio_exit(vcpu);
+	return 0;
+}
+
+/* After a read piece or all of them: the next exit, or 1 when done. */
+static int hvm_mmio_after_read(struct hvm_vcpu *vcpu,
+			       const struct hvm_guest_mode *gm)
+{
+	struct hvm_pending *p = &vcpu->pending;
+
+	if (p->frag < p->nr_frags) {
+		hvm_mmio_exit(vcpu);
+		return 0;
+	}
+	return hvm_mmio_execute_and_write(vcpu, gm);
+}
+
+/*
+ * The pending state after @r (0: an MMIO exit to complete) and the 0 or
+ * 1 of the exit handlers and of hvm_complete_mmio().
+ */
+static int hvm_mmio_pending(struct hvm_vcpu *vcpu, int r)
+{
+	vcpu->pending.kind = r ? HVM_PENDING_NONE : HVM_PENDING_MMIO;
+	return r > 0;
+}
+
+/*
+ * An access to @fault_gpa that the CPU could not do (not guest RAM, or a
+ * write to a read-only slot). Returns 0 (to userspace) or 1 (enter
+ * again) as the exit handlers do.
  */
 int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 fault_gpa)
 {
@@ -172,75 +380,51 @@ int hvm_emulate_mmio(struct hvm_vcpu *vcpu, u64 fault_gpa)
 	u8 bytes[X86_MAX_INSN_LEN];
 	struct hvm_guest_mode gm;
 	size_t len;
-	u64 la;
-	int r;
+	int r = 0;
 
 	hvm_guest_mode(vcpu, &gm);
 	if (hvm_fetch(vcpu, &gm, &p->insn, bytes, &len) ||
 	    !hvm_mmio_op_supported(&p->insn) ||
-	    hvm_mmio_linear(vcpu, &gm, &p->insn, &la))
+	    hvm_mmio_operands(vcpu, &gm, &p->insn))
 		return hvm_emulation_failed(vcpu, bytes, len);
-	hvm_mmio_prepare(vcpu, &p->insn);
-	r = hvm_mmio_split(vcpu, &gm, la);
-	if (!r) {
-		/*
-		 * All of it is RAM now (a slot came in since the fault): a
-		 * write is done, a read runs again.
-		 */
-		if (!p->in)
-			vcpu->rip = p->next_rip;
+	p->next_rip = hvm_insn_next_rip(&p->insn, vcpu->rip);
+	p->size = p->insn.mem_size;
+	p->nr_frags = 0;
+	p->frag = 0;
+	memset(p->data, 0, sizeof(p->data));
+	if (!hvm_mmio_faulted_here(vcpu, &gm, fault_gpa))
+		return hvm_emulation_failed(vcpu, bytes, len);
+	/* REP with nothing left: the CPU does no access; neither do we. */
+	if (p->insn.mem_kind == X86_MEM_STRING &&
+	    !hvm_string_left(vcpu, &p->insn)) {
+		vcpu->rip = p->next_rip;
 		return 1;
 	}
-	if (r < 0 || !hvm_mmio_faulted_here(p, fault_gpa))
+	if (hvm_mmio_reads(&p->insn))
+		r = hvm_mmio_access(vcpu, &gm, p->src_la, true);
+	if (r < 0)
 		return hvm_emulation_failed(vcpu, bytes, len);
-
-	p->kind = HVM_PENDING_MMIO;
-	hvm_mmio_exit(vcpu);
-	/*
-	 * A write needs nothing back: as KVM's emulator, the instruction
-	 * retires before the exit reaches userspace; further pieces go out
-	 * on the next KVM_RUNs.
-	 */
-	if (!p->in) {
-		vcpu->rip = p->next_rip;
-		if (p->nr_frags == 1)
-			p->kind = HVM_PENDING_NONE;
-	}
-	return 0;
-}
-
-/* A read's value into the register, as the instruction defines it. */
-static void hvm_mmio_finish_read(struct hvm_vcpu *vcpu)
-{
-	struct hvm_pending *p = &vcpu->pending;
-	const struct x86_insn *insn = &p->insn;
-	int bits = p->size * 8;
-	u64 val = 0;
-
-	memcpy(&val, p->data, p->size);
-	if (insn->op == X86_OP_MOVSX && bits < 64)
-		val = (u64)((s64)(val << (64 - bits)) >> (64 - bits));
-	hvm_write_reg(vcpu, insn, insn->op == X86_OP_MOV_FROM_MEM ?
-		      p->size : insn->opsize, val);
-	vcpu->rip = p->next_rip;
+	return hvm_mmio_pending(vcpu, hvm_mmio_after_read(vcpu, &gm));
 }
 
 /*
- * The next KVM_RUN after an MMIO exit: take a read piece's data; exit
- * again for the next piece (0), or finish the instruction (1).
+ * The next KVM_RUN after an MMIO exit: take a read piece's data; then
+ * the next piece's exit (0), or the rest of the instruction (0 if its
+ * write exits, else 1).
  */
 int hvm_complete_mmio(struct hvm_vcpu *vcpu)
 {
 	struct hvm_pending *p = &vcpu->pending;
-	const struct hvm_mmio_frag *f = &p->frags[p->frag];
+	const struct hvm_mmio_frag *f = &p->frags[p->frag++];
+	struct hvm_guest_mode gm;
 
-	if (p->in)
-		memcpy(p->data + f->offset, vcpu->run->mmio.data, f->len);
-	if (++p->frag < p->nr_frags) {
+	if (!p->in) {
+		if (p->frag == p->nr_frags)
+			return 1;
 		hvm_mmio_exit(vcpu);
 		return 0;
 	}
-	if (p->in)
-		hvm_mmio_finish_read(vcpu);
-	return 1;
+	memcpy(p->data + f->offset, vcpu->run->mmio.data, f->len);
+	hvm_guest_mode(vcpu, &gm);
+	return hvm_mmio_pending(vcpu, hvm_mmio_after_read(vcpu, &gm));
 }

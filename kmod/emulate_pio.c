@@ -29,18 +29,12 @@
 /* KVM's read-ahead buffer for INS (struct read_cache). */
 #define HVM_INS_BATCH_BYTES	1024
 
-static u64 hvm_addr_mask(u8 addrsize)
-{
-	return addrsize == 8 ? ~0ULL : (1ULL << (addrsize * 8)) - 1;
-}
-
 /* Elements this exit moves. */
 static u32 hvm_pio_string_count(struct hvm_vcpu *vcpu,
 				const struct x86_insn *insn, u8 size)
 {
-	u64 mask = hvm_addr_mask(insn->addrsize);
-	u64 left = insn->rep ? vcpu->gpr[HVM_RCX] & mask : 1;
-	u64 rdi = vcpu->gpr[HVM_RDI] & mask;
+	u64 left = hvm_string_left(vcpu, insn);
+	u64 rdi = vcpu->gpr[HVM_RDI] & hvm_addr_mask(insn->addrsize);
 	u64 room;
 
 	if (insn->op == X86_OP_OUTS || !left)
@@ -49,39 +43,6 @@ static u32 hvm_pio_string_count(struct hvm_vcpu *vcpu,
 	       PAGE_SIZE - (rdi & ~PAGE_MASK);
 	return max_t(u64, 1, min3(room, (u64)HVM_INS_BATCH_BYTES / size,
 				  left));
-}
-
-/* rSI or rDI after one element, and rCX after one iteration of REP. */
-static void hvm_pio_string_step(struct hvm_vcpu *vcpu,
-				const struct x86_insn *insn, enum hvm_gpr reg)
-{
-	s64 step = (vcpu->rflags & X86_EFLAGS_DF) ? -vcpu->pending.size :
-		   vcpu->pending.size;
-
-	hvm_assign_gpr(&vcpu->gpr[reg], vcpu->gpr[reg] + step, insn->addrsize);
-	if (insn->rep)
-		hvm_assign_gpr(&vcpu->gpr[HVM_RCX], vcpu->gpr[HVM_RCX] - 1,
-			       insn->addrsize);
-}
-
-/* Linear address of the element at rSI (OUTS, segment as decoded). */
-static u64 hvm_pio_string_src(struct hvm_vcpu *vcpu,
-			      const struct hvm_guest_mode *gm,
-			      const struct x86_insn *insn)
-{
-	u64 off = vcpu->gpr[HVM_RSI] & hvm_addr_mask(insn->addrsize);
-
-	return hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), off);
-}
-
-/* Linear address of the element at ES:rDI (INS; ES cannot be overridden). */
-static u64 hvm_pio_string_dst(struct hvm_vcpu *vcpu,
-			      const struct hvm_guest_mode *gm,
-			      const struct x86_insn *insn)
-{
-	u64 off = vcpu->gpr[HVM_RDI] & hvm_addr_mask(insn->addrsize);
-
-	return hvm_linear(gm, gm->sregs.es.base, off);
 }
 
 static void hvm_pio_string_exit(struct hvm_vcpu *vcpu, u16 port)
@@ -129,7 +90,7 @@ int hvm_exit_pio_string(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 	if (in) {
 		/* The data area is zeroed, as for IN. */
 		memset(vcpu->pio_data, 0, p->count * size);
-	} else if (hvm_copy_virt(vcpu, &gm, hvm_pio_string_src(vcpu, &gm, insn),
+	} else if (hvm_copy_virt(vcpu, &gm, hvm_string_src(vcpu, &gm, insn),
 				 vcpu->pio_data, size, HVM_ACCESS_READ)) {
 		return hvm_emulation_failed(vcpu, bytes, len);
 	}
@@ -146,11 +107,11 @@ static int hvm_pio_string_store(struct hvm_vcpu *vcpu,
 	u32 i;
 
 	for (i = 0; i < p->count; i++) {
-		if (hvm_copy_virt(vcpu, gm, hvm_pio_string_dst(vcpu, gm, insn),
+		if (hvm_copy_virt(vcpu, gm, hvm_string_dst(vcpu, gm, insn),
 				  vcpu->pio_data + i * p->size, p->size,
 				  HVM_ACCESS_WRITE))
 			return -EFAULT;
-		hvm_pio_string_step(vcpu, insn, HVM_RDI);
+		hvm_string_step(vcpu, insn, HVM_RDI, p->size);
 	}
 	return 0;
 }
@@ -174,10 +135,8 @@ int hvm_complete_pio_string(struct hvm_vcpu *vcpu)
 			return hvm_emulation_failed(vcpu, NULL, 0);
 		}
 	} else {
-		hvm_pio_string_step(vcpu, insn, HVM_RSI);
+		hvm_string_step(vcpu, insn, HVM_RSI, p->size);
 	}
-	if (!insn->rep ||
-	    !(vcpu->gpr[HVM_RCX] & hvm_addr_mask(insn->addrsize)))
-		vcpu->rip = p->next_rip;
+	hvm_string_next(vcpu, insn, p->next_rip, p->count);
 	return 1;
 }

@@ -85,7 +85,7 @@ struct hvm_pending {
 	u64 next_rip;		/* RIP once the instruction is done */
 	struct x86_insn insn;	/* MMIO, string I/O: the instruction */
 	u8 size;		/* bytes of the access, or of one element */
-	bool in;		/* IN or MMIO read: data goes to the guest */
+	bool in;		/* IN, MMIO read phase: data goes to the guest */
 	u32 count;		/* string I/O: elements in this exit */
 	/*
 	 * MMIO: an access that crosses a page is cut in two at the page
@@ -96,6 +96,9 @@ struct hvm_pending {
 	u8 frag;		/* the piece userspace has now */
 	struct hvm_mmio_frag frags[2];
 	u8 data[8];		/* the bytes of the whole access */
+	/* MMIO: linear addresses read from and written to */
+	u64 src_la;
+	u64 dst_la;
 };
 
 struct hvm_vm {
@@ -139,6 +142,7 @@ struct hvm_vcpu {
 	bool has_run;			/* [V] KVM_RUN was called once */
 	int irq_pending;		/* [V] KVM_INTERRUPT vector, or -1 */
 	struct fpu_guest guest_fpu;	/* [V] kernel's guest-FPU state */
+	u32 pkru;			/* [V] guest PKRU, outside guest_fpu */
 	void *arch;			/* (o) back end's vCPU state */
 };
 
@@ -171,6 +175,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu);
 int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		 u64 next_rip);
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason);
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu);
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru);
 int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
 			    const u64 *data, u32 ndata);
 int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason);

@@ -14,10 +14,11 @@
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
 #include <asm/fpu/api.h>
+#include <asm/pkru.h>
 #include <asm/processor-flags.h>
 #include <uapi/linux/kvm_para.h>
 
-#include "kmod/hvm.h"
+#include "kmod/emulate.h"
 
 /* hvm_enter_once() */
 #define HVM_ENTERED		1	/* the guest ran: handle the exit */
@@ -174,6 +175,33 @@ out:
 	return r;
 }
 
+/*
+ * PKRU around the world switch (back ends call these with interrupts
+ * off, right before and right after it). The kernel's guest-FPU swap
+ * leaves PKRU out (XFEATURE_MASK_FPSTATE), and the guest can WRPKRU
+ * once it sets CR4.PKE, which it writes without an exit: left in place,
+ * its value would govern the host's own accesses to user memory, here
+ * and in the VMM after KVM_RUN. As KVM (kvm_load_{guest,host}_xsave_state),
+ * the guest's value goes in for the guest only; WRPKRU only on a change.
+ */
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu)
+{
+	u32 host = read_pkru();
+
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && vcpu->pkru != host)
+		write_pkru(vcpu->pkru);
+	return host;
+}
+
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_OSPKE))
+		return;
+	vcpu->pkru = read_pkru();
+	if (vcpu->pkru != host_pkru)
+		write_pkru(host_pkru);
+}
+
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason)
 {
 	vcpu->run->exit_reason = reason;
@@ -260,16 +288,16 @@ int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip)
  */
 int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip)
 {
-	bool long64;
-	struct kvm_sregs sregs;
+	struct hvm_guest_mode gm;
 	u64 nr = vcpu->gpr[HVM_RAX];
 	long ret = -KVM_ENOSYS;
+	bool long64;
 
-	hvm_ops->get_sregs(vcpu, &sregs);
-	long64 = (sregs.efer & EFER_LMA) && sregs.cs.l;
+	hvm_guest_mode(vcpu, &gm);
+	long64 = gm.mode == X86_MODE_LONG64;
 	if (!long64)
 		nr = (u32)nr;
-	if (sregs.ss.dpl)
+	if (gm.cpl)
 		ret = -KVM_EPERM;
 	else if (nr == KVM_HC_VAPIC_POLL_IRQ)
 		ret = 0;

@@ -29,6 +29,8 @@ GUEST_CODE_DECLARE(mmio_writes);
 GUEST_CODE_DECLARE(mmio_reads);
 GUEST_CODE_DECLARE(mmio_readonly);
 GUEST_CODE_DECLARE(mmio_split);
+GUEST_CODE_DECLARE(mmio_forms);
+GUEST_LABEL_DECLARE(forms_bytes);
 
 FIXTURE(mmio) {
 	struct guest_vm *vm;
@@ -161,6 +163,63 @@ TEST_F(mmio, split)
 	expect_mmio(_metadata, vm, true, MMIO_GPA + 0x2003, 8);
 	EXPECT_EQ(0x0102030405060708ULL, vcpu_mmio_value(vm));
 	ASSERT_HALTED_AT(vm, GUEST_GPA(mmio_split, mmio_split_end));
+}
+
+/* A write exit of @len bytes at @gpa carrying @value. */
+static void expect_write(struct __test_metadata *_metadata,
+			 struct guest_vm *vm, uint64_t gpa, unsigned int len,
+			 uint64_t value)
+{
+	expect_mmio(_metadata, vm, true, gpa, len);
+	EXPECT_EQ(value, vcpu_mmio_value(vm)) TH_LOG("write at %#llx",
+						     (unsigned long long)gpa);
+}
+
+/* A read exit of @len bytes at @gpa, answered with @value. */
+static void answer_read(struct __test_metadata *_metadata,
+			struct guest_vm *vm, uint64_t gpa, unsigned int len,
+			uint64_t value)
+{
+	expect_mmio(_metadata, vm, false, gpa, len);
+	vcpu_mmio_complete_read(vm, value);
+}
+
+/*
+ * The ALU and string forms (guest/mmio.S, mmio_forms): each memory
+ * access of the instruction is one exit, read before write; the flags
+ * and registers the guest reports are the instruction's.
+ */
+TEST_F(mmio, alu_and_string_forms)
+{
+	struct guest_vm *vm = self->vm;
+	unsigned int i;
+
+	guest_start(vm, GUEST_MODE_LONG64, GUEST_CODE(mmio_forms));
+	answer_read(_metadata, vm, MMIO_GPA, 4, 0x01);
+	expect_write(_metadata, vm, MMIO_GPA, 4, 0x11);
+	answer_read(_metadata, vm, MMIO_GPA + 8, 4, 3);
+	/* 3 - 5: CF, AF and SF set; PF clear (0xfe has seven bits set). */
+	ASSERT_REPORT(vm, 0x91);
+	answer_read(_metadata, vm, MMIO_GPA + 16, 4, 0x234);
+	ASSERT_REPORT(vm, 0x1234);
+	answer_read(_metadata, vm, MMIO_GPA + 24, 8, 0xffffffffffffffffULL);
+	expect_write(_metadata, vm, MMIO_GPA + 24, 8, 0);
+	answer_read(_metadata, vm, MMIO_GPA + 32, 2, 0x8000);
+	expect_write(_metadata, vm, MMIO_GPA + 32, 2, 0x8000);
+	/* NEG of 0x8000: CF, OF, SF, PF (0x00 low byte has even parity). */
+	ASSERT_REPORT(vm, 0x885);
+	for (i = 0; i < 3; i++)
+		expect_write(_metadata, vm, MMIO_GPA + 0x100 + 4 * i, 4,
+			     0xa5a5a5a5);
+	ASSERT_REPORT(vm, MMIO_GPA + 0x10c);
+	for (i = 0; i < 3; i++)
+		expect_write(_metadata, vm, MMIO_GPA + 0x200 + i, 1,
+			     0x11 * (i + 1));
+	answer_read(_metadata, vm, MMIO_GPA + 0x300, 4, 0xcafef00d);
+	ASSERT_REPORT(vm, 0xcafef00d);
+	answer_read(_metadata, vm, MMIO_GPA + 0x304, 2, 0xbeef);
+	expect_report64(_metadata, vm, 0xffffffffffffbeefULL);
+	ASSERT_HALTED_AT(vm, GUEST_GPA(mmio_forms, forms_bytes));
 }
 
 TEST_HARNESS_MAIN

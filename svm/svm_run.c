@@ -213,6 +213,7 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
+	u32 host_pkru;
 	int r;
 
 	svm_pick_asid(svm, smp_processor_id());
@@ -229,10 +230,12 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 	/* No VMCB clean bits: every field is reloaded on every VMRUN. */
 	vmcb->control.clean = 0;
 
+	host_pkru = hvm_pkru_enter(vcpu);
 	svm_clgi();
 	r = svm_world_switch(svm->vmcb_pa, vcpu->gpr,
 			     page_to_phys(this_cpu_read(svm_host_save)));
 	svm_stgi();
+	hvm_pkru_exit(vcpu, host_pkru);
 
 	/* #VMEXIT leaves DR7 disabled; hardware breakpoints come back. */
 	if (hw_breakpoint_active())

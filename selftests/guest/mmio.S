@@ -87,4 +87,54 @@ GUEST_BEGIN(mmio_split)
 	hlt
 GUEST_END(mmio_split)
 
+/*
+ * Read-modify-write and compare forms, then string forms. RFLAGS is
+ * reported with only the six status flags kept.
+ */
+#define STATUS_FLAGS	0x8d5
+GUEST_BEGIN(mmio_forms)
+	.code64
+	mov	$MMIO_GPA, %edi
+	orl	$0x10, (%rdi)			/* read, then write */
+	cmpl	$5, 8(%rdi)			/* read: flags only */
+	pushf
+	pop	%rax
+	and	$STATUS_FLAGS, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	mov	$0x1000, %ebx
+	add	16(%rdi), %ebx			/* read into a register */
+	mov	%ebx, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	incq	24(%rdi)			/* 8-byte read-modify-write */
+	negw	32(%rdi)
+	pushf
+	pop	%rax
+	and	$STATUS_FLAGS, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	/* REP STOSL: three elements, one write exit each. */
+	lea	0x100(%rdi), %rdi
+	mov	$0xa5a5a5a5, %eax
+	mov	$3, %ecx
+	rep stosl
+	mov	%edi, %eax
+	out	%eax, $GUEST_PORT_REPORT
+	/* REP MOVSB from guest RAM to MMIO. */
+	lea	forms_bytes(%rip), %rsi
+	mov	$(MMIO_GPA + 0x200), %edi
+	mov	$3, %ecx
+	rep movsb
+	/* MOVSL from MMIO to guest RAM; LODSW from MMIO. */
+	mov	$(MMIO_GPA + 0x300), %esi
+	mov	$GUEST_DATA_GPA, %edi
+	movsl
+	mov	(GUEST_DATA_GPA), %eax
+	out	%eax, $GUEST_PORT_REPORT
+	mov	$-1, %rax
+	lodsw
+	GUEST_REPORT64 %rax
+	hlt
+GUEST_LABEL(forms_bytes)
+	.byte	0x11, 0x22, 0x33
+GUEST_END(mmio_forms)
+
 GUEST_NO_EXEC_STACK

@@ -205,17 +205,57 @@ static void write_page_tables(struct guest_vm *vm)
 		pd[i] = (uint64_t)i * PAGE_2M | PTE_P | PTE_RW | PTE_PS;
 }
 
-static void map_run(struct guest_vm *vm)
+static struct kvm_run *map_run(struct guest_vm *vm, int vcpu_fd,
+				size_t *run_size)
 {
 	long size = ioctl_value(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0);
+	struct kvm_run *run;
 
 	if (size < (long)sizeof(struct kvm_run))
 		die("KVM_GET_VCPU_MMAP_SIZE: %ld", size);
-	vm->run_size = size;
-	vm->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu, 0);
-	if (vm->run == MAP_FAILED)
+	*run_size = size;
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd,
+		   0);
+	if (run == MAP_FAILED)
 		die("mmap of the vCPU: %s", strerror(errno));
+	return run;
+}
+
+static struct guest_vcpu *new_vcpu_handle(struct guest_vm *vm, uint32_t id,
+					  int fd, struct kvm_run *run,
+					  size_t run_size)
+{
+	struct guest_vcpu *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		die("out of memory");
+	v->vm = vm;
+	v->id = id;
+	v->fd = fd;
+	v->run = run;
+	v->run_size = run_size;
+	return v;
+}
+
+struct guest_vcpu *vcpu_add(struct guest_vm *vm, uint32_t id)
+{
+	struct kvm_run *run;
+	size_t run_size;
+	int fd;
+
+	if (!id || id >= GUEST_MAX_VCPUS || vm->vcpus[id])
+		die("vcpu_add: bad or used id %u", id);
+	fd = vcpu_create(vm->vm, id);
+	if (fd < 0)
+		die("KVM_CREATE_VCPU %u: %s", id, strerror(-fd));
+	run = map_run(vm, fd, &run_size);
+	vm->vcpus[id] = new_vcpu_handle(vm, id, fd, run, run_size);
+	return vm->vcpus[id];
+}
+
+struct guest_vcpu *guest_vcpu0(struct guest_vm *vm)
+{
+	return vm->vcpus[0];
 }
 
 struct guest_vm *vm_create_with_vcpu_on(const char *path, size_t mem_size)
@@ -236,7 +276,9 @@ struct guest_vm *vm_create_with_vcpu_on(const char *path, size_t mem_size)
 	vm->vcpu = vcpu_create(vm->vm, 0);
 	if (vm->vcpu < 0)
 		die("KVM_CREATE_VCPU: %s", strerror(-vm->vcpu));
-	map_run(vm);
+	vm->run = map_run(vm, vm->vcpu, &vm->run_size);
+	vm->vcpus[0] = new_vcpu_handle(vm, 0, vm->vcpu, vm->run,
+				       vm->run_size);
 	write_gdt(vm);
 	write_page_tables(vm);
 	/* The IDT and TSS pages stay zero: no gates, no stacks. */
@@ -254,6 +296,16 @@ void vm_destroy(struct guest_vm *vm)
 
 	if (!vm)
 		return;
+	for (i = 1; i < GUEST_MAX_VCPUS; i++) {
+		struct guest_vcpu *v = vm->vcpus[i];
+
+		if (!v)
+			continue;
+		munmap(v->run, v->run_size);
+		close(v->fd);
+		free(v);
+	}
+	free(vm->vcpus[0]);
 	munmap(vm->run, vm->run_size);
 	close(vm->vcpu);
 	close(vm->vm);
@@ -370,21 +422,38 @@ static void sregs_long64(struct kvm_sregs *sr)
 	sr->idt.limit = 256 * 16 - 1;
 }
 
-void guest_set_mode(struct guest_vm *vm, enum guest_mode mode)
+/*
+ * The single-vCPU API works on vm->vcpu / vm->run as they are, through
+ * a handle made on the spot.
+ */
+static struct guest_vcpu vcpu0_of(struct guest_vm *vm)
+{
+	struct guest_vcpu v = {
+		.vm = vm,
+		.id = 0,
+		.fd = vm->vcpu,
+		.run = vm->run,
+		.run_size = vm->run_size,
+	};
+
+	return v;
+}
+
+void gvcpu_set_mode(struct guest_vcpu *v, enum guest_mode mode)
 {
 	struct kvm_sregs sr;
 	struct kvm_regs regs = {
 		.rip = GUEST_CODE_GPA,
-		.rsp = GUEST_STACK_TOP,
+		.rsp = GUEST_STACK_TOP - v->id * GUEST_VCPU_STACK,
 		.rflags = X86_RFLAGS_FIXED,
 	};
 
 	/* Start from the vCPU's own values for what is not set here. */
-	vcpu_get_sregs(vm, &sr);
+	gvcpu_get_sregs(v, &sr);
 	switch (mode) {
 	case GUEST_MODE_REAL:
 		sregs_real(&sr);
-		regs.rsp = GUEST_STACK_TOP - (GUEST_STACK_SEG16 << 4) - 0x10;
+		regs.rsp -= (GUEST_STACK_SEG16 << 4) + 0x10;
 		break;
 	case GUEST_MODE_PROT32:
 		sregs_prot32(&sr);
@@ -393,8 +462,15 @@ void guest_set_mode(struct guest_vm *vm, enum guest_mode mode)
 		sregs_long64(&sr);
 		break;
 	}
-	vcpu_set_sregs(vm, &sr);
-	vcpu_set_regs(vm, &regs);
+	gvcpu_set_sregs(v, &sr);
+	gvcpu_set_regs(v, &regs);
+}
+
+void guest_set_mode(struct guest_vm *vm, enum guest_mode mode)
+{
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	gvcpu_set_mode(&v, mode);
 }
 
 void guest_start(struct guest_vm *vm, enum guest_mode mode,
@@ -418,6 +494,27 @@ void guest_set_idt_gate(struct guest_vm *vm, unsigned int vector,
 	gate[0] |= ((handler_gpa >> 16) & 0xffff) << 48;
 	gate[1] = handler_gpa >> 32;
 	guest_write(vm, GUEST_IDT_GPA + vector * 16, gate, sizeof(gate));
+}
+
+void gvcpu_get_regs(struct guest_vcpu *v, struct kvm_regs *regs)
+{
+	vm_ioctl_or_die(v->fd, KVM_GET_REGS, regs, "KVM_GET_REGS");
+}
+
+void gvcpu_set_regs(struct guest_vcpu *v, const struct kvm_regs *regs)
+{
+	vm_ioctl_or_die(v->fd, KVM_SET_REGS, (void *)regs, "KVM_SET_REGS");
+}
+
+void gvcpu_get_sregs(struct guest_vcpu *v, struct kvm_sregs *sregs)
+{
+	vm_ioctl_or_die(v->fd, KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
+}
+
+void gvcpu_set_sregs(struct guest_vcpu *v, const struct kvm_sregs *sregs)
+{
+	vm_ioctl_or_die(v->fd, KVM_SET_SREGS, (void *)sregs,
+			"KVM_SET_SREGS");
 }
 
 void vcpu_get_regs(struct guest_vm *vm, struct kvm_regs *regs)
@@ -450,11 +547,18 @@ uint64_t vcpu_get_rip(struct guest_vm *vm)
 	return regs.rip;
 }
 
+int gvcpu_run(struct guest_vcpu *v)
+{
+	if (ioctl(v->fd, KVM_RUN, 0) < 0)
+		return -errno;
+	return v->run->exit_reason;
+}
+
 int vcpu_run(struct guest_vm *vm)
 {
-	if (ioctl(vm->vcpu, KVM_RUN, 0) < 0)
-		return -errno;
-	return vm->run->exit_reason;
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	return gvcpu_run(&v);
 }
 
 void *vcpu_io_data(struct guest_vm *vm)
@@ -504,22 +608,49 @@ void vcpu_io_complete_in(struct guest_vm *vm, uint64_t value)
 		vcpu_io_set_element(vm, i, value);
 }
 
+bool gvcpu_is_report(struct guest_vcpu *v)
+{
+	return v->run->exit_reason == KVM_EXIT_IO &&
+	       v->run->io.direction == KVM_EXIT_IO_OUT &&
+	       v->run->io.port == GUEST_PORT_REPORT &&
+	       v->run->io.count == 1;
+}
+
 bool vcpu_is_report(struct guest_vm *vm)
 {
-	return vm->run->exit_reason == KVM_EXIT_IO &&
-	       vm->run->io.direction == KVM_EXIT_IO_OUT &&
-	       vm->run->io.port == GUEST_PORT_REPORT &&
-	       vm->run->io.count == 1;
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	return gvcpu_is_report(&v);
+}
+
+uint64_t gvcpu_io_value(struct guest_vcpu *v)
+{
+	return load_le((char *)v->run + v->run->io.data_offset,
+		       v->run->io.size);
+}
+
+uint64_t gvcpu_mmio_value(struct guest_vcpu *v)
+{
+	return load_le(v->run->mmio.data, v->run->mmio.len);
+}
+
+void gvcpu_mmio_complete_read(struct guest_vcpu *v, uint64_t value)
+{
+	store_le(v->run->mmio.data, v->run->mmio.len, value);
 }
 
 uint64_t vcpu_mmio_value(struct guest_vm *vm)
 {
-	return load_le(vm->run->mmio.data, vm->run->mmio.len);
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	return gvcpu_mmio_value(&v);
 }
 
 void vcpu_mmio_complete_read(struct guest_vm *vm, uint64_t value)
 {
-	store_le(vm->run->mmio.data, vm->run->mmio.len, value);
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	gvcpu_mmio_complete_read(&v, value);
 }
 
 static const char * const exit_names[] = {
@@ -552,9 +683,9 @@ const char *exit_reason_str(int reason)
 	return exit_names[reason];
 }
 
-static int exit_details(struct guest_vm *vm, char *buf, size_t len)
+static int exit_details(struct guest_vcpu *v, char *buf, size_t len)
 {
-	struct kvm_run *run = vm->run;
+	struct kvm_run *run = v->run;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
@@ -563,13 +694,13 @@ static int exit_details(struct guest_vm *vm, char *buf, size_t len)
 				run->io.direction == KVM_EXIT_IO_OUT ?
 				"out" : "in", run->io.port, run->io.size,
 				run->io.count,
-				(unsigned long long)vcpu_io_value(vm));
+				(unsigned long long)gvcpu_io_value(v));
 	case KVM_EXIT_MMIO:
 		return snprintf(buf, len, " %s gpa %#llx len %u data %#llx",
 				run->mmio.is_write ? "write" : "read",
 				(unsigned long long)run->mmio.phys_addr,
 				run->mmio.len,
-				(unsigned long long)vcpu_mmio_value(vm));
+				(unsigned long long)gvcpu_mmio_value(v));
 	case KVM_EXIT_FAIL_ENTRY:
 		return snprintf(buf, len, " reason %#llx",
 				(unsigned long long)
@@ -581,20 +712,27 @@ static int exit_details(struct guest_vm *vm, char *buf, size_t len)
 	return 0;
 }
 
-const char *vcpu_exit_str(struct guest_vm *vm)
+const char *gvcpu_exit_str(struct guest_vcpu *v)
 {
-	static char buf[256];
+	static __thread char buf[256];
 	struct kvm_regs regs;
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "exit %u (%s)", vm->run->exit_reason,
-		     exit_reason_str(vm->run->exit_reason));
-	n += exit_details(vm, buf + n, sizeof(buf) - n);
-	/* Not vcpu_get_regs(): a message must not kill the test. */
-	if (!ioctl(vm->vcpu, KVM_GET_REGS, &regs))
+	n = snprintf(buf, sizeof(buf), "exit %u (%s)", v->run->exit_reason,
+		     exit_reason_str(v->run->exit_reason));
+	n += exit_details(v, buf + n, sizeof(buf) - n);
+	/* Not gvcpu_get_regs(): a message must not kill the test. */
+	if (!ioctl(v->fd, KVM_GET_REGS, &regs))
 		snprintf(buf + n, sizeof(buf) - n, " rip %#llx",
 			 (unsigned long long)regs.rip);
 	return buf;
+}
+
+const char *vcpu_exit_str(struct guest_vm *vm)
+{
+	struct guest_vcpu v = vcpu0_of(vm);
+
+	return gvcpu_exit_str(&v);
 }
 
 struct kvm_cpuid2 *get_supported_cpuid(struct guest_vm *vm)

@@ -33,6 +33,12 @@
 #define GUEST_MEM_MIN		0x30000	/* the layout above needs this */
 #define GUEST_MEM_DEFAULT	0x200000	/* 2 MiB */
 
+/*
+ * gvcpu_set_mode() gives vCPU n the stack below GUEST_STACK_TOP -
+ * n * GUEST_VCPU_STACK (vCPU 0: GUEST_STACK_TOP, as guest_set_mode()).
+ */
+#define GUEST_VCPU_STACK	0x2000
+
 /* Long mode maps this many GiB of guest-physical space 1:1, 2 MiB pages. */
 #define GUEST_IDMAP_GIB		8
 
@@ -137,6 +143,8 @@ enum guest_mode {
 #define X86_RFLAGS_IF		(1ULL << 9)
 
 #define GUEST_MAX_SLOTS		8
+/* vcpu_add() ids are below this; each vCPU gets its own stack. */
+#define GUEST_MAX_VCPUS		8
 
 struct guest_slot {
 	uint32_t id;
@@ -146,14 +154,29 @@ struct guest_slot {
 	void *hva;		/* anonymous memory backing the slot */
 };
 
+/*
+ * One vCPU of a guest_vm, for tests with more than one: vcpu_add() makes
+ * one, guest_vcpu0() gives the handle of the VM's first vCPU.  Each has
+ * its own fd and kvm_run mapping; the gvcpu_*() helpers below take it.
+ */
+struct guest_vcpu {
+	struct guest_vm *vm;
+	uint32_t id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+};
+
 struct guest_vm {
 	int dev;		/* HVM_DEV */
 	int vm;
-	int vcpu;
+	int vcpu;		/* vCPU 0: the single-vCPU API uses it */
 	struct kvm_run *run;
 	size_t run_size;
 	unsigned int nr_slots;
 	struct guest_slot slots[GUEST_MAX_SLOTS];
+	/* [0] describes vCPU 0 above; vcpu_add() fills the others. */
+	struct guest_vcpu *vcpus[GUEST_MAX_VCPUS];
 };
 
 /*
@@ -237,6 +260,33 @@ bool vcpu_is_report(struct guest_vm *vm);
 uint64_t vcpu_mmio_value(struct guest_vm *vm);
 /* Completes an MMIO read exit: the guest's load returns @value. */
 void vcpu_mmio_complete_read(struct guest_vm *vm, uint64_t value);
+
+/*
+ * More than one vCPU.  vcpu_add() creates vCPU @id (1 .. GUEST_MAX_VCPUS
+ * - 1) in @vm with its kvm_run mapping; vm_destroy() closes it.  The
+ * handle of vCPU 0 (the one the functions above use) is guest_vcpu0().
+ * A handle may be used from any thread, one thread at a time.  All die
+ * on failure, except gvcpu_run(), which returns as vcpu_run() does.
+ */
+struct guest_vcpu *vcpu_add(struct guest_vm *vm, uint32_t id);
+struct guest_vcpu *guest_vcpu0(struct guest_vm *vm);
+/*
+ * guest_set_mode() for one vCPU: the same state, but the stack of vCPU
+ * @id (GUEST_VCPU_STACK); RIP is GUEST_CODE_GPA, the code is not loaded.
+ */
+void gvcpu_set_mode(struct guest_vcpu *v, enum guest_mode mode);
+void gvcpu_get_regs(struct guest_vcpu *v, struct kvm_regs *regs);
+void gvcpu_set_regs(struct guest_vcpu *v, const struct kvm_regs *regs);
+void gvcpu_get_sregs(struct guest_vcpu *v, struct kvm_sregs *sregs);
+void gvcpu_set_sregs(struct guest_vcpu *v, const struct kvm_sregs *sregs);
+int gvcpu_run(struct guest_vcpu *v);
+bool gvcpu_is_report(struct guest_vcpu *v);
+/* First element of the last I/O exit, as vcpu_io_value(). */
+uint64_t gvcpu_io_value(struct guest_vcpu *v);
+uint64_t gvcpu_mmio_value(struct guest_vcpu *v);
+void gvcpu_mmio_complete_read(struct guest_vcpu *v, uint64_t value);
+/* vcpu_exit_str() for @v; the buffer is per thread. */
+const char *gvcpu_exit_str(struct guest_vcpu *v);
 
 /* Name of a KVM_EXIT_* for messages ("IO", "HLT", ... or "?"). */
 const char *exit_reason_str(int reason);
