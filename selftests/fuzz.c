@@ -99,7 +99,7 @@ static bool chance(struct rng *r, unsigned int percent)
 enum fclass {
 	C_ALU, C_MOV, C_LEA, C_UNARY, C_SHIFT, C_MUL, C_DIV, C_STACK,
 	C_XCHG, C_CMOV, C_SETCC, C_BSWAP, C_JCC, C_MEM, C_MMIO,
-	C_MMIO_SPLIT, C_PIO, C_STRIO, C_CPUID, C_MSR, C_MSR_WIDE, C_MSR_GP, C_EXC, NR_CLASSES
+	C_MMIO_SPLIT, C_MMIO_ALU, C_MMIO_STR, C_PIO, C_STRIO, C_CPUID, C_MSR, C_MSR_WIDE, C_MSR_GP, C_EXC, NR_CLASSES
 };
 
 static const char * const class_names[NR_CLASSES] = {
@@ -108,7 +108,8 @@ static const char * const class_names[NR_CLASSES] = {
 	[C_DIV] = "div", [C_STACK] = "stack", [C_XCHG] = "xchg",
 	[C_CMOV] = "cmov", [C_SETCC] = "setcc", [C_BSWAP] = "bswap",
 	[C_JCC] = "jcc", [C_MEM] = "mem", [C_MMIO] = "mmio",
-	[C_MMIO_SPLIT] = "mmio_split", [C_PIO] = "pio", [C_STRIO] = "strio",
+	[C_MMIO_SPLIT] = "mmio_split", [C_MMIO_ALU] = "mmio_alu",
+	[C_MMIO_STR] = "mmio_str", [C_PIO] = "pio", [C_STRIO] = "strio",
 	[C_CPUID] = "cpuid", [C_MSR] = "msr", [C_MSR_WIDE] = "msr_wide",
 	[C_MSR_GP] = "msr_gp", [C_EXC] = "exc",
 };
@@ -119,6 +120,7 @@ static const unsigned int class_weight[NR_CLASSES] = {
 	[C_SHIFT] = 5, [C_MUL] = 3, [C_DIV] = 2, [C_STACK] = 4,
 	[C_XCHG] = 2, [C_CMOV] = 3, [C_SETCC] = 2, [C_BSWAP] = 1,
 	[C_JCC] = 4, [C_MEM] = 8, [C_MMIO] = 8, [C_MMIO_SPLIT] = 2,
+	[C_MMIO_ALU] = 5, [C_MMIO_STR] = 3,
 	[C_PIO] = 6, [C_STRIO] = 4, [C_CPUID] = 2, [C_MSR] = 2,
 	[C_MSR_WIDE] = 1, [C_MSR_GP] = 1, [C_EXC] = 1,
 };
@@ -848,6 +850,118 @@ static void gen_mmio_split(struct gen *g)
 	gen_mmio_access(g, true);
 }
 
+/*
+ * Read-modify-write and compare forms on the MMIO window: ALU m,r /
+ * r,m / m,imm, TEST m,r / m,imm, NOT NEG INC DEC m.  Sometimes across a
+ * page boundary.
+ */
+static void gen_mmio_alu(struct gen *g)
+{
+	unsigned int size = pick_size(g), n = below(&g->r, 8);
+	uint8_t seg = g->bits == 16 ? 0x64 : 0;
+	int reg = pick_reg(g, size), dummy = 0;
+	uint64_t gpa, addr;
+	uint8_t opc;
+
+	fix8(g, size, &reg, &dummy);
+	if (size > 1 && chance(&g->r, 15))
+		gpa = FUZZ_MMIO_GPA + 0x1000 * (1 + below(&g->r, 2)) - 1 -
+		      below(&g->r, size - 1);
+	else
+		gpa = FUZZ_MMIO_GPA + below(&g->r, FUZZ_MMIO_SIZE - size + 1);
+	if (gpa + size > FUZZ_MMIO_GPA + FUZZ_MMIO_SIZE)
+		gpa = FUZZ_MMIO_GPA;
+	addr = g->bits == 16 ? gpa - FUZZ_MMIO_GPA : gpa;
+	switch (below(&g->r, 7)) {
+	case 0:						/* ALU m, r */
+	case 1:						/* ALU r, m */
+		opc = n * 8 + (size > 1) + 2 * below(&g->r, 2);
+		op_mem(g, size, seg, &opc, 1, reg, addr);
+		break;
+	case 2:						/* ALU m, imm */
+		if (size > 1 && chance(&g->r, 40)) {
+			opc = 0x83;
+			op_mem(g, size, seg, &opc, 1, n, addr);
+			put(g, pick_value(g));
+		} else {
+			opc = size == 1 ? 0x80 : 0x81;
+			op_mem(g, size, seg, &opc, 1, n, addr);
+			put_imm(g, size, pick_value(g));
+		}
+		break;
+	case 3:						/* TEST m, r */
+		opc = 0x84 + (size > 1);
+		op_mem(g, size, seg, &opc, 1, reg, addr);
+		break;
+	case 4:						/* TEST m, imm */
+		opc = size == 1 ? 0xf6 : 0xf7;
+		op_mem(g, size, seg, &opc, 1, 0, addr);
+		put_imm(g, size, pick_value(g));
+		break;
+	case 5:						/* NOT, NEG */
+		opc = size == 1 ? 0xf6 : 0xf7;
+		op_mem(g, size, seg, &opc, 1, 2 + below(&g->r, 2), addr);
+		break;
+	default:					/* INC, DEC */
+		opc = size == 1 ? 0xfe : 0xff;
+		op_mem(g, size, seg, &opc, 1, below(&g->r, 2), addr);
+		break;
+	}
+}
+
+/*
+ * MOVS, STOS, LODS with MMIO on one or both sides, REP or not (RCX
+ * 0-4), DF 0 or 1.  Elements are aligned, so none crosses a page.  Real
+ * mode: ES is 0 (RAM only), so the MMIO side is the source, through FS.
+ */
+static void gen_mmio_str(struct gen *g)
+{
+	unsigned int size = pick_size(g);
+	unsigned int count = below(&g->r, 5), op = below(&g->r, 3);
+	bool rep = chance(&g->r, 50), down = chance(&g->r, 35);
+	unsigned int n = rep && count ? count : 1, span = n * size, sides;
+	uint64_t src, dst, mmio, ram;
+
+	/* op 0 MOVS, 1 STOS (dst), 2 LODS (src); sides: 1 src, 2 dst */
+	if (g->bits == 16 && op == 1)
+		op = 2;
+	sides = op == 1 ? 2 : op == 2 ? 1 :
+		g->bits == 16 ? 1 : 1 + below(&g->r, 3);
+	mmio = FUZZ_MMIO_GPA + 0x40 +
+	       below(&g->r, FUZZ_MMIO_SIZE - 0x80 - span) / size * size;
+	ram = FUZZ_DATA_GPA + below(&g->r, FUZZ_DATA_SIZE - span) / size *
+	      size;
+	if (down) {
+		mmio += span - size;
+		ram += span - size;
+	}
+	src = sides & 1 ? mmio : ram;
+	dst = sides & 2 ? (sides == 3 ? mmio + 0x1000 * (mmio <
+				FUZZ_MMIO_GPA + 0x1000) : mmio) : ram;
+	if (sides == 3 && dst == src)
+		dst = mmio - 0x1000;
+	if (g->bits == 16) {
+		mov_imm(g, 2, RSI, (uint16_t)(src - (sides & 1 ?
+						     FUZZ_MMIO_GPA : 0)));
+		mov_imm(g, 2, RDI, (uint16_t)dst);
+		if (rep)
+			mov_imm(g, 2, RCX, count);
+	} else {
+		mov32(g, RSI, (uint32_t)src);
+		mov32(g, RDI, (uint32_t)dst);
+		if (rep)
+			mov32(g, RCX, count);
+	}
+	put(g, down ? 0xfd : 0xfc);
+	if (rep)
+		put(g, 0xf3);
+	if (g->bits == 16)
+		put(g, 0x64);			/* FS: the source segment */
+	opsize(g, size);
+	rex(g, size, 0, 0, 0);
+	put(g, (op == 0 ? 0xa4 : op == 1 ? 0xaa : 0xac) + (size > 1));
+}
+
 static uint16_t pick_port(struct gen *g, bool imm8)
 {
 	static const uint16_t ports[] = {
@@ -1013,7 +1127,8 @@ static void (* const generators[NR_CLASSES])(struct gen *g) = {
 	[C_DIV] = gen_div, [C_STACK] = gen_stack, [C_XCHG] = gen_xchg,
 	[C_CMOV] = gen_cmov, [C_SETCC] = gen_setcc, [C_BSWAP] = gen_bswap,
 	[C_JCC] = gen_jcc, [C_MEM] = gen_mem, [C_MMIO] = gen_mmio,
-	[C_MMIO_SPLIT] = gen_mmio_split, [C_PIO] = gen_pio,
+	[C_MMIO_SPLIT] = gen_mmio_split, [C_MMIO_ALU] = gen_mmio_alu,
+	[C_MMIO_STR] = gen_mmio_str, [C_PIO] = gen_pio,
 	[C_STRIO] = gen_strio, [C_CPUID] = gen_cpuid, [C_MSR] = gen_msr,
 	[C_MSR_WIDE] = gen_msr_wide, [C_MSR_GP] = gen_msr_gp,
 	[C_EXC] = gen_exc,
