@@ -258,7 +258,7 @@ struct guest_vcpu *guest_vcpu0(struct guest_vm *vm)
 	return vm->vcpus[0];
 }
 
-struct guest_vm *vm_create_with_vcpu(size_t mem_size)
+struct guest_vm *vm_create_with_vcpu_on(const char *path, size_t mem_size)
 {
 	struct guest_vm *vm = calloc(1, sizeof(*vm));
 
@@ -266,12 +266,12 @@ struct guest_vm *vm_create_with_vcpu(size_t mem_size)
 		die("out of memory");
 	if (mem_size < GUEST_MEM_MIN || mem_size % page_size())
 		die("bad guest memory size %#zx", mem_size);
-	vm->dev = dev_open();
+	vm->dev = dev_open_path(path);
 	if (vm->dev < 0)
-		die("open %s: %s", dev_path(), strerror(-vm->dev));
+		die("open %s: %s", path, strerror(-vm->dev));
 	vm->vm = vm_create(vm->dev);
 	if (vm->vm < 0)
-		die("KVM_CREATE_VM: %s", strerror(-vm->vm));
+		die("KVM_CREATE_VM on %s: %s", path, strerror(-vm->vm));
 	vm_add_slot(vm, 0, 0, mem_size, 0);
 	vm->vcpu = vcpu_create(vm->vm, 0);
 	if (vm->vcpu < 0)
@@ -283,6 +283,11 @@ struct guest_vm *vm_create_with_vcpu(size_t mem_size)
 	write_page_tables(vm);
 	/* The IDT and TSS pages stay zero: no gates, no stacks. */
 	return vm;
+}
+
+struct guest_vm *vm_create_with_vcpu(size_t mem_size)
+{
+	return vm_create_with_vcpu_on(dev_path(), mem_size);
 }
 
 void vm_destroy(struct guest_vm *vm)

@@ -188,6 +188,8 @@ struct guest_vm {
  * a test cannot go on without its VM.
  */
 struct guest_vm *vm_create_with_vcpu(size_t mem_size);
+/* The same on the device at @path instead of HVM_DEV. */
+struct guest_vm *vm_create_with_vcpu_on(const char *path, size_t mem_size);
 void vm_destroy(struct guest_vm *vm);
 
 /*
