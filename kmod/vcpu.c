@@ -12,6 +12,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/apicdef.h>
+#include <asm/msr-index.h>
 
 #include "kmod/hvm.h"
 
@@ -29,10 +31,13 @@ static void hvm_vcpu_reset_regs(struct hvm_vcpu *vcpu)
 	 */
 	vcpu->gpr[HVM_RDX] = 0x600;
 	/*
-	 * Without an in-kernel local APIC, KVM's apic_base starts at 0 (it
-	 * is set only by kvm_lapic_reset()); userspace sets it.
+	 * IA32_APIC_BASE after RESET (SDM vol. 3A 10.4.4): the default base,
+	 * enabled, BSP for vCPU 0. KVM 6.1 starts there too without an
+	 * in-kernel local APIC (seen in the QEMU sandbox: 0xfee00900), and
+	 * CPUID.1:EDX.APIC follows the enable bit.
 	 */
-	vcpu->apic_base = 0;
+	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->irq_pending = -1;
 }
 

@@ -47,12 +47,44 @@ static struct page *svm_alloc_all_ones(unsigned int order, u64 *pa)
 	return page;
 }
 
+/*
+ * The MSRs a guest reads and writes without an exit: those VMLOAD and
+ * VMSAVE switch (APM vol. 2, rev. 3.42, 15.5.2), whose host values the
+ * host's VMLOAD puts back after every exit (svm_entry.S). kvm-amd passes
+ * the same ones through, so the guest sees the CPU's own behaviour
+ * (e.g. the width SYSENTER_CS keeps). Every other MSR exits.
+ */
+static const u32 svm_passthrough_msrs[] = {
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+};
+
+/*
+ * MSRPM (APM 15.11): two bits per MSR, read then write intercept, for
+ * the ranges 0-0x1fff, 0xc0000000-0xc0001fff and 0xc0010000-0xc0011fff,
+ * at 0, 2 KiB and 4 KiB into the map.
+ */
+static void svm_msrpm_pass(u8 *map, u32 msr)
+{
+	u32 range = msr >> 16 == 0xc001 ? 2 : msr >> 16 == 0xc000 ? 1 : 0;
+	u32 bit = (msr & 0x1fff) * 2;
+
+	map[range * 0x800 + bit / 8] &= ~(3 << (bit % 8));
+}
+
 static int svm_alloc_permission_maps(void)
 {
+	unsigned int i;
+
 	svm_iopm = svm_alloc_all_ones(SVM_IOPM_ORDER, &svm_iopm_pa);
 	svm_msrpm = svm_alloc_all_ones(SVM_MSRPM_ORDER, &svm_msrpm_pa);
-	if (svm_iopm && svm_msrpm)
+	if (svm_iopm && svm_msrpm) {
+		for (i = 0; i < ARRAY_SIZE(svm_passthrough_msrs); i++)
+			svm_msrpm_pass(page_address(svm_msrpm),
+				       svm_passthrough_msrs[i]);
 		return 0;
+	}
 	if (svm_iopm)
 		__free_pages(svm_iopm, SVM_IOPM_ORDER);
 	if (svm_msrpm)
