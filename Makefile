@@ -12,13 +12,16 @@ CHECKPATCH := $(LINUX_SRC)/scripts/checkpatch.pl
 MODULE_SRCS = Kbuild $(wildcard kmod/*.[chS] svm/*.[chS] vmx/*.[chS] \
 			       npt/*.[chS] iommu/*.[chS])
 
-all: module hvtool selftests unit
+all: module hvtool guests selftests unit
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 hvtool:
 	$(MAKE) -C userspace
+
+guests:
+	$(MAKE) -C guests
 
 selftests:
 	$(MAKE) -C selftests LINUX_SRC=$(LINUX_SRC)
@@ -59,8 +62,9 @@ demo-host:
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C userspace clean
+	$(MAKE) -C guests clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C selftests/unit clean
 
-.PHONY: all module hvtool selftests unit sparse checkpatch deps check \
+.PHONY: all module hvtool guests selftests unit sparse checkpatch deps check \
 	bench check-host demo demo-host clean

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/hvm.h"
+#include "run.h"
 
 #define HVTOOL_VERSION	"0.1"
 
@@ -27,6 +28,8 @@ static void usage(FILE *f)
 		"  info              API version, vCPU mmap size, capabilities\n"
 		"  create [-n N]     create a VM with N vCPUs (default 1),\n"
 		"                    print each vCPU's reset registers, destroy it\n"
+		"  run [-m MiB] IMAGE  run a flat guest image from 0000:7c00 in\n"
+		"                    real mode (guests/), COM1 to stdout\n"
 		"  version           print hvtool's version\n"
 		"\n"
 		"options:\n"
@@ -156,6 +159,8 @@ int main(int argc, char **argv)
 		return cmd_info();
 	if (!strcmp(argv[0], "create"))
 		return cmd_create(argc, argv);
+	if (!strcmp(argv[0], "run"))
+		return cmd_run(dev_path, argc, argv);
 	if (!strcmp(argv[0], "version")) {
 		printf("hvtool %s\n", HVTOOL_VERSION);
 		return 0;

@@ -3,7 +3,9 @@
 #
 # The demo, run inside a sandbox (or on a real host by `make demo-host`)
 # from the project's top folder: load hvmod, show what it found, create a
-# VM with two vCPUs, show the live objects, destroy it and unload.
+# VM with two vCPUs, run a guest that climbs from real mode to long mode
+# (guests/hello.S) under hvmod and then under KVM, show the live objects
+# and unload.
 set -eu
 
 say() {
@@ -19,6 +21,15 @@ userspace/hvtool info
 
 say "hvtool create -n 2 (a VM with two vCPUs, then destroyed)"
 userspace/hvtool create -n 2
+
+say "hvtool run guests/out/hello.bin (a guest under hvmod)"
+userspace/hvtool run guests/out/hello.bin
+
+# KVM is the oracle: the same guest under Debian's kvm, where it loads.
+if modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null; then
+	say "hvtool --dev /dev/kvm run guests/out/hello.bin (the same under KVM)"
+	userspace/hvtool --dev /dev/kvm run guests/out/hello.bin
+fi
 
 say "live objects after the VM is gone (debugfs hvmod/objects)"
 cat /sys/kernel/debug/hvmod/objects
