@@ -60,6 +60,19 @@ static int hvm_walk_entry(struct hvm_vcpu *vcpu, u64 table, u64 va,
 }
 
 /*
+ * A leaf above level 1: PS in a PDE (in 32-bit paging only with
+ * CR4.PSE), or in a PDPTE with 4-level paging (1 GiB pages).
+ */
+static bool hvm_pte_is_large(const struct kvm_sregs *s, u64 pte, int level)
+{
+	if (!(pte & HVM_PTE_PS) || level > 3)
+		return false;
+	if (level == 3)
+		return s->efer & EFER_LMA;
+	return (s->cr4 & X86_CR4_PAE) || (s->cr4 & X86_CR4_PSE);
+}
+
+/*
  * Guest-virtual to guest-physical through the guest's paging structures
  * (SDM vol. 3A 4.3-4.5): 32-bit, PAE and 4-level paging, large pages.
  * @rights gets the R/W and U/S bits that every level grants (PAE's
@@ -102,8 +115,7 @@ static int hvm_gva_to_gpa(struct hvm_vcpu *vcpu, const struct kvm_sregs *s,
 			return -EFAULT;
 		if (level != 3 || (s->efer & EFER_LMA))
 			*rights &= pte;
-		if (level == 1 || (level <= 3 && (pte & HVM_PTE_PS) &&
-				   (level < 3 || (s->efer & EFER_LMA))))
+		if (level == 1 || hvm_pte_is_large(s, pte, level))
 			break;
 		table = wide ? pte & HVM_PTE_ADDR : pte & 0xfffff000;
 	}
@@ -185,7 +197,7 @@ u64 hvm_linear(const struct hvm_guest_mode *gm, u64 base, u64 off)
 int hvm_fetch(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 	      struct x86_insn *insn, u8 *bytes, size_t *len)
 {
-	u64 ip = hvm_linear(gm, gm->sregs.cs.base, vcpu->rip);
+	u64 ip = hvm_linear(gm, hvm_seg_base(gm, X86_SEG_CS), vcpu->rip);
 	size_t first = min_t(size_t, X86_MAX_INSN_LEN,
 			     PAGE_SIZE - (ip & ~PAGE_MASK));
 
@@ -232,24 +244,43 @@ int hvm_next_rip(struct hvm_vcpu *vcpu, u64 *next_rip)
 	return 0;
 }
 
-u64 hvm_seg_base(const struct kvm_sregs *s, enum x86_seg seg)
+/*
+ * The base of @seg for an address: in 64-bit mode only FS and GS have
+ * one (SDM vol. 1 3.4.2.1; KVM's seg_base()), whatever the hidden
+ * bases of the others hold.
+ */
+u64 hvm_seg_base(const struct hvm_guest_mode *gm, enum x86_seg seg)
 {
+	const struct kvm_sregs *s = &gm->sregs;
 	const struct kvm_segment *segs[] = {
 		&s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs,
 	};
 
-	return seg < X86_SEG_NONE ? segs[seg]->base : 0;
+	if (seg >= X86_SEG_NONE ||
+	    (gm->mode == X86_MODE_LONG64 && seg < X86_SEG_FS))
+		return 0;
+	return segs[seg]->base;
 }
 
-/* KVM_INTERNAL_ERROR_EMULATION with the instruction's bytes, as KVM. */
+/*
+ * KVM_INTERNAL_ERROR_EMULATION in KVM's layout (struct kvm_run's
+ * emulation_failure, prepare_emulation_failure_exit()): flags, then the
+ * instruction's size and bytes padded with NOPs when it has them.
+ */
 int hvm_emulation_failed(struct hvm_vcpu *vcpu, const u8 *bytes, size_t len)
 {
 	u64 data[3] = { 0 };
+	u8 *insn = (u8 *)&data[1];
 
-	data[0] = len;
-	memcpy(&data[1], bytes, min_t(size_t, len, 2 * sizeof(u64)));
+	len = min_t(size_t, len, X86_MAX_INSN_LEN);
+	if (len) {
+		data[0] = KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+		insn[0] = len;
+		memset(insn + 1, 0x90, X86_MAX_INSN_LEN);
+		memcpy(insn + 1, bytes, len);
+	}
 	return hvm_exit_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
-				       data, ARRAY_SIZE(data));
+				       data, len ? 3 : 1);
 }
 
 /*
@@ -321,7 +352,7 @@ u64 hvm_string_src(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 {
 	u64 off = vcpu->gpr[HVM_RSI] & hvm_addr_mask(insn->addrsize);
 
-	return hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), off);
+	return hvm_linear(gm, hvm_seg_base(gm, insn->mem_seg), off);
 }
 
 /* Linear address of the element at ES:rDI (no override possible). */
@@ -330,5 +361,5 @@ u64 hvm_string_dst(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 {
 	u64 off = vcpu->gpr[HVM_RDI] & hvm_addr_mask(insn->addrsize);
 
-	return hvm_linear(gm, gm->sregs.es.base, off);
+	return hvm_linear(gm, hvm_seg_base(gm, X86_SEG_ES), off);
 }

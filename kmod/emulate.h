@@ -25,7 +25,7 @@ enum hvm_access {
 
 void hvm_guest_mode(struct hvm_vcpu *vcpu, struct hvm_guest_mode *gm);
 u64 hvm_linear(const struct hvm_guest_mode *gm, u64 base, u64 off);
-u64 hvm_seg_base(const struct kvm_sregs *s, enum x86_seg seg);
+u64 hvm_seg_base(const struct hvm_guest_mode *gm, enum x86_seg seg);
 int hvm_translate(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,
 		  u64 va, enum hvm_access access, u64 *gpa);
 int hvm_copy_virt(struct hvm_vcpu *vcpu, const struct hvm_guest_mode *gm,

@@ -68,6 +68,8 @@ static bool hvm_mmio_op_supported(const struct x86_insn *insn)
 		return string;
 	case X86_OP_MOV_TO_MEM:
 	case X86_OP_MOV_FROM_MEM:
+		/* Not MOV to or from a segment register (8C, 8E). */
+		return !string && insn->reg_kind == X86_RK_GPR;
 	case X86_OP_MOVZX:
 	case X86_OP_MOVSX:
 	case X86_OP_STORE_IMM:
@@ -108,15 +110,16 @@ static int hvm_mmio_operands(struct hvm_vcpu *vcpu,
 	if (x86_insn_effective_address(insn, vcpu->gpr,
 				       vcpu->rip + insn->length, &ea))
 		return -EINVAL;
-	p->src_la = hvm_linear(gm, hvm_seg_base(&gm->sregs, insn->mem_seg), ea);
+	p->src_la = hvm_linear(gm, hvm_seg_base(gm, insn->mem_seg), ea);
 	p->dst_la = p->src_la;
 	return 0;
 }
 
 /*
  * One piece of the access, within one page: done at once in guest RAM
- * (0), or queued as an MMIO fragment (1). The CPU checked the rights of
- * the access that faulted, so the walk does not check them again.
+ * (0), or queued as an MMIO fragment (1). Its rights are checked at the
+ * guest's CPL: the CPU checked only the access that faulted, not the
+ * other operand of a MOVS nor the second page of a split access.
  */
 static int hvm_mmio_piece(struct hvm_vcpu *vcpu,
 			  const struct hvm_guest_mode *gm, u64 la, u8 offset,
@@ -127,7 +130,8 @@ static int hvm_mmio_piece(struct hvm_vcpu *vcpu,
 	u64 gpa;
 	int r;
 
-	r = hvm_translate(vcpu, gm, la, HVM_ACCESS_ANY, &gpa);
+	r = hvm_translate(vcpu, gm, la,
+			  p->in ? HVM_ACCESS_READ : HVM_ACCESS_WRITE, &gpa);
 	if (r)
 		return r;
 	if (p->in)
@@ -315,6 +319,8 @@ static void hvm_mmio_execute(struct hvm_vcpu *vcpu)
 		break;
 	}
 	memcpy(p->data, &val, p->size);
+	/* An instruction that completes clears RF (SDM vol. 3A 17.3.1.1). */
+	vcpu->rflags &= ~X86_EFLAGS_RF;
 	if (insn->mem_kind == X86_MEM_STRING)
 		hvm_string_next(vcpu, insn, p->next_rip, 1);
 	else

@@ -29,7 +29,7 @@
 /* KVM's read-ahead buffer for INS (struct read_cache). */
 #define HVM_INS_BATCH_BYTES	1024
 
-/* Elements this exit moves. */
+/* Elements this exit moves (0: REP with nothing left). */
 static u32 hvm_pio_string_count(struct hvm_vcpu *vcpu,
 				const struct x86_insn *insn, u8 size)
 {
@@ -37,12 +37,15 @@ static u32 hvm_pio_string_count(struct hvm_vcpu *vcpu,
 	u64 rdi = vcpu->gpr[HVM_RDI] & hvm_addr_mask(insn->addrsize);
 	u64 room;
 
-	if (insn->op == X86_OP_OUTS || !left)
-		return min_t(u64, left, 1);
+	if (!left)
+		return 0;
+	if (insn->op == X86_OP_OUTS)
+		return 1;
 	room = (vcpu->rflags & X86_EFLAGS_DF) ? rdi & ~PAGE_MASK :
 	       PAGE_SIZE - (rdi & ~PAGE_MASK);
+	/* KVM's count is an unsigned int: RCX 2^32 counts as 0, then 1. */
 	return max_t(u64, 1, min3(room, (u64)HVM_INS_BATCH_BYTES / size,
-				  left));
+				  (u64)(u32)left));
 }
 
 static void hvm_pio_string_exit(struct hvm_vcpu *vcpu, u16 port)
@@ -138,5 +141,6 @@ int hvm_complete_pio_string(struct hvm_vcpu *vcpu)
 		hvm_string_step(vcpu, insn, HVM_RSI, p->size);
 	}
 	hvm_string_next(vcpu, insn, p->next_rip, p->count);
+	vcpu->rflags &= ~X86_EFLAGS_RF;
 	return 1;
 }

@@ -21,6 +21,12 @@
 
 struct svm_pending_exception {
 	bool pending;
+	/*
+	 * Set by KVM_SET_VCPU_EVENTS: without KVM_CAP_EXCEPTION_PAYLOAD,
+	 * KVM takes such an exception as already injected, so it goes in
+	 * without the RF a newly raised fault gets.
+	 */
+	bool reinject;
 	bool has_error;
 	u8 vector;
 	u32 error;

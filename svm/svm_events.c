@@ -186,6 +186,7 @@ void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev)
 	svm->exitintinfo = 0;
 	svm->exitintinfo_err = 0;
 	e->pending = ev->exception;
+	e->reinject = ev->exception;
 	e->vector = ev->exception_nr;
 	e->has_error = ev->has_error;
 	e->error = ev->error;

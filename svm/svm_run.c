@@ -112,6 +112,7 @@ void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 	struct svm_pending_exception *e = &to_svm(vcpu)->exception;
 
 	e->pending = true;
+	e->reinject = false;
 	e->vector = vector;
 	e->has_error = has_error;
 	e->error = error;
@@ -218,7 +219,9 @@ static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 			       (err ? SVM_EVTINJ_VALID_ERR : 0);
 		c->event_inj_err = e->error;
 		e->pending = false;
-		svm_mark_fault(vcpu, e->vector);
+		if (!e->reinject)
+			svm_mark_fault(vcpu, e->vector);
+		e->reinject = false;
 		return;
 	}
 	if (svm_inject_nmi(svm))
