@@ -95,6 +95,16 @@ struct hvm_arch_ops {
 	/* Architectural state the core reads and writes. */
 	void (*get_sregs)(struct hvm_vcpu *vcpu, struct kvm_sregs *sregs);
 	int (*set_sregs)(struct hvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+	/*
+	 * CR4 as a guest write leaves it, after the core's checks
+	 * (kmod/cr.c); nothing else of the state changes.
+	 */
+	void (*set_cr4)(struct hvm_vcpu *vcpu, u64 cr4);
+	/*
+	 * Drop every translation the vCPU's guest may have cached (its
+	 * ASID/VPID, global ones included) before its next entry.
+	 */
+	void (*flush_guest_tlb)(struct hvm_vcpu *vcpu);
 	/* The task-priority register as CR8 (4 bits). */
 	u64 (*get_cr8)(struct hvm_vcpu *vcpu);
 	void (*set_cr8)(struct hvm_vcpu *vcpu, u64 cr8);

@@ -503,7 +503,9 @@ static const struct cpuid_keep cpuid_keep[] = {
 	 *  14 AVX512_VPOPCNTDQ: ZMM state, XSAVE.
 	 *   2 UMIP: CR4.UMIP is not handled, and hvmod does not intercept
 	 *     the descriptor-table instructions to emulate it.
-	 *   3 PKU, 4 OSPKE: PKRU is XSAVE-managed and not switched.
+	 *   3 PKU, 4 OSPKE: KVM_GET_XSAVE does not carry PKRU (no XSAVE).
+	 *     hvmod switches PKRU around entry, and a table userspace sets
+	 *     PKU in lets the guest set CR4.PKE (kmod/cr.c).
 	 *   9 VAES, 10 VPCLMULQDQ: VEX/EVEX on YMM/ZMM, XSAVE.
 	 *  16 LA57: no 5-level paging (CR4.LA57); hvmod's NPT and the
 	 *     reported address sizes are 48-bit.

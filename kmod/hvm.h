@@ -201,11 +201,17 @@ long hvm_vcpu_state_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 long hvm_get_msr_index_list(struct kvm_msr_list __user *user);
 void hvm_vcpu_cpuid_state(struct hvm_vcpu *vcpu, struct hvm_cpuid_state *st);
 bool hvm_cr0_valid(u64 cr0);
-bool hvm_cr4_valid(u64 cr4);
 bool hvm_efer_valid(u64 efer);
 /* 0, or 1 for an MSR that does not exist or a refused value (#GP). */
 int hvm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
 int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
+
+/*
+ * kmod/cr.c: CR4 as the vCPU's CPUID allows it; a guest's MOV to CR4
+ * (0, or 1 for #GP).
+ */
+bool hvm_cr4_valid(struct hvm_vcpu *vcpu, u64 cr4);
+int hvm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4);
 
 /* kmod/vcpu_fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE. */
 long hvm_vcpu_fpu_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,

@@ -15,31 +15,6 @@
 /* MAX_IO_MSRS, arch/x86/kvm/x86.c */
 #define HVM_MAX_IO_MSRS		256
 
-/*
- * CR4 bits a guest may set: those hvmod virtualizes. OSXSAVE, PCIDE, PKE,
- * LA57, UMIP and the VMX/SMX/CET bits stay reserved because CPUID hides
- * their features (kmod/cpuid_table.c).
- */
-static u64 hvm_cr4_allowed(void)
-{
-	u64 ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE |
-		 X86_CR4_PSE | X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE |
-		 X86_CR4_PCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
-
-	if (boot_cpu_has(X86_FEATURE_FSGSBASE))
-		ok |= X86_CR4_FSGSBASE;
-	if (boot_cpu_has(X86_FEATURE_SMEP))
-		ok |= X86_CR4_SMEP;
-	if (boot_cpu_has(X86_FEATURE_SMAP))
-		ok |= X86_CR4_SMAP;
-	return ok;
-}
-
-bool hvm_cr4_valid(u64 cr4)
-{
-	return !(cr4 & ~hvm_cr4_allowed());
-}
-
 /* kvm_is_valid_cr0() */
 bool hvm_cr0_valid(u64 cr0)
 {
@@ -58,9 +33,12 @@ bool hvm_efer_valid(u64 efer)
 
 /*
  * kvm_is_valid_sregs(): long mode needs PAE and LMA and a CR3 within the
- * guest's physical address width; outside it, neither LMA nor CS.L.
+ * guest's physical address width; outside it, neither LMA nor CS.L. CR4
+ * as a guest write of it would be checked against the vCPU's current
+ * CPUID (kmod/cr.c).
  */
-static bool hvm_sregs_valid(const struct kvm_sregs *sregs)
+static bool hvm_sregs_valid(struct hvm_vcpu *vcpu,
+			    const struct kvm_sregs *sregs)
 {
 	if ((sregs->efer & EFER_LME) && (sregs->cr0 & X86_CR0_PG)) {
 		if (!(sregs->cr4 & X86_CR4_PAE) || !(sregs->efer & EFER_LMA))
@@ -70,7 +48,7 @@ static bool hvm_sregs_valid(const struct kvm_sregs *sregs)
 	} else if ((sregs->efer & EFER_LMA) || sregs->cs.l) {
 		return false;
 	}
-	return hvm_cr4_valid(sregs->cr4) && hvm_cr0_valid(sregs->cr0) &&
+	return hvm_cr4_valid(vcpu, sregs->cr4) && hvm_cr0_valid(sregs->cr0) &&
 	       hvm_efer_valid(sregs->efer);
 }
 
@@ -99,7 +77,7 @@ static int hvm_vcpu_set_sregs(struct hvm_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
-	if (!hvm_sregs_valid(&sregs))
+	if (!hvm_sregs_valid(vcpu, &sregs))
 		return -EINVAL;
 	r = hvm_ops->set_sregs(vcpu, &sregs);
 	if (r)

@@ -10,10 +10,13 @@
  *
  * Checked: the process's PKRU is the same before and after each KVM_RUN,
  * and the guest reads back its own value on the next entry. Both
- * devices: the table is KVM_GET_SUPPORTED_CPUID's; hvmod hides PKU there
- * but, as CR4 writes do not exit, the CPU still takes CR4.PKE (that is
- * why hvmod must switch PKRU). Needs a host with PKU enabled (OSPKE),
- * as the QEMU sandbox's.
+ * devices: the table is KVM_GET_SUPPORTED_CPUID's with CPUID.7.0:ECX.PKU
+ * set by the test. CR4.PKE follows the vCPU's CPUID on both (hvmod
+ * intercepts CR4 writes, kmod/cr.c); hvmod hides PKU in its supported
+ * table (KVM_GET_XSAVE does not carry PKRU) but KVM_SET_CPUID2 takes the
+ * bit as given, and on a host with OSPKE hvmod then lets the guest set
+ * CR4.PKE (Documentation/api.rst). Needs a host with PKU enabled
+ * (OSPKE), as the QEMU sandbox's.
  */
 #include <cpuid.h>
 
@@ -22,6 +25,7 @@
 
 #define GP_VECTOR	13
 #define PKRU_DENY_KEY0	3
+#define CPUID_7_ECX_PKU	(1U << 3)
 
 GUEST_CODE_DECLARE(pkru_guest);
 GUEST_LABEL_DECLARE(pkru_gp_handler);
@@ -58,12 +62,17 @@ static uint32_t rdpkru(void)
 TEST_F(pkru, guest_value_stays_in_guest)
 {
 	struct guest_vm *vm = self->vm;
+	struct kvm_cpuid_entry2 *leaf7;
 	struct kvm_cpuid2 *cpuid;
 	uint32_t mine;
 
 	ASSERT_TRUE(host_has_ospke())
 		TH_LOG("the host has no PKU enabled: nothing to test");
 	cpuid = get_supported_cpuid(vm);
+	ASSERT_NE(NULL, cpuid);
+	leaf7 = cpuid_find(cpuid, 7, 0);
+	ASSERT_NE(NULL, leaf7);
+	leaf7->ecx |= CPUID_7_ECX_PKU;
 	ASSERT_EQ(0, ioctl_errno(vm->vcpu, KVM_SET_CPUID2,
 				 (unsigned long)cpuid));
 	guest_start(vm, GUEST_MODE_LONG64, GUEST_CODE(pkru_guest));

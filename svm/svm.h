@@ -44,6 +44,7 @@ struct svm_vcpu {
 	int asid_cpu;			/* [I] CPU the ASID is valid on, or -1 */
 	u64 asid_gen;			/* [I] that CPU's ASID generation */
 	s64 tlb_gen;			/* [I] vm->tlb_gen at the last flush */
+	bool flush_tlb;			/* [V] flush the ASID at next entry */
 	u32 exitintinfo;		/* [V] event the last exit interrupted */
 	u32 exitintinfo_err;		/* [V] its error code */
 	struct svm_pending_exception exception;	/* [V] queued for entry */
@@ -74,6 +75,7 @@ int svm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
 int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
 u64 svm_get_cr8(struct hvm_vcpu *vcpu);
 void svm_set_cr8(struct hvm_vcpu *vcpu, u64 cr8);
+void svm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4);
 
 /* svm_run.c */
 int svm_run_init(void);
@@ -85,6 +87,7 @@ void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu);
 void svm_inject_interrupt(struct hvm_vcpu *vcpu, u8 vector);
 void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on);
+void svm_flush_guest_tlb(struct hvm_vcpu *vcpu);
 
 /* svm_events.c */
 void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev);

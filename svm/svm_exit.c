@@ -16,6 +16,8 @@
 
 #include "svm/svm.h"
 
+/* CR write EXITINFO1 with decode assists (APM 15.33.1): a MOV, its GPR. */
+#define SVM_CR_EXITINFO1_MOV	BIT_ULL(63)
 /* Nested page fault error code (APM 15.25.6): bit 1, a write. */
 #define SVM_NPF_WRITE		BIT_ULL(1)
 
@@ -222,7 +224,46 @@ static int svm_exit_dr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 	return 1;
 }
 
+/*
+ * MOV to CR4 (the only CR write intercepted). With decode assists,
+ * EXITINFO1 names the source GPR; without them (QEMU's SVM), the
+ * instruction is decoded. The CPU has checked CPL 0 and the mode before
+ * the intercept (APM 15.7.1). The operand is 64 bits in 64-bit mode, 32
+ * elsewhere. A refused value is #GP(0) with RIP on the instruction.
+ */
+static int svm_exit_write_cr4(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	const struct vmcb_save_area *s = &svm->vmcb->save;
+	u64 info = svm->vmcb->control.exit_info_1;
+	struct x86_insn insn;
+	unsigned int gpr;
+	bool wide;
+	u64 next, val;
+
+	if (svm_caps.decode_assists && (info & SVM_CR_EXITINFO1_MOV)) {
+		if (svm_next_rip(vcpu, svm, &next))
+			return svm_undecodable(vcpu);
+		gpr = info & SVM_EXITINFO_REG_MASK;
+		wide = (s->efer & EFER_LMA) && (s->cs.attrib & SVM_SELECTOR_L_MASK);
+	} else {
+		if (hvm_fetch_insn(vcpu, &insn) || insn.op != X86_OP_MOV_TO_CR ||
+		    insn.reg_num != 4)
+			return svm_undecodable(vcpu);
+		gpr = insn.modrm_rm;
+		wide = insn.mode == X86_MODE_LONG64;
+		next = hvm_insn_next_rip(&insn, vcpu->rip);
+	}
+	val = vcpu->gpr[gpr & 15];
+	if (!wide)
+		val = (u32)val;
+	if (hvm_set_cr4(vcpu, val))
+		return svm_exit_gp(vcpu, svm);
+	vcpu->rip = next;
+	return 1;
+}
+
 static const svm_exit_fn svm_exit_table[] = {
+	[SVM_EXIT_WRITE_CR4] = svm_exit_write_cr4,
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7] = svm_exit_dr,
 	[SVM_EXIT_EXCP_BASE + DB_VECTOR] = svm_exit_reflect,
 	[SVM_EXIT_EXCP_BASE + AC_VECTOR] = svm_exit_reflect,

@@ -11,6 +11,7 @@
  * out, its generation moves on and the next VMRUN flushes every ASID.
  * Removing a nested translation bumps vm->tlb_gen; a vCPU that sees a
  * new value flushes before entry (kmod/mmu.c kicks the running ones).
+ * A guest CR4 write that changes paging sets flush_tlb: the same flush.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -95,8 +96,9 @@ static void svm_pick_tlb_control(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	s64 gen = atomic64_read(&vcpu->vm->tlb_gen);
 
-	if (svm->tlb_gen != gen) {
+	if (svm->tlb_gen != gen || svm->flush_tlb) {
 		svm->tlb_gen = gen;
+		svm->flush_tlb = false;
 		if (c->tlb_ctl == TLB_CONTROL_DO_NOTHING)
 			c->tlb_ctl = svm_caps.flush_by_asid ?
 				     TLB_CONTROL_FLUSH_ASID :
@@ -104,6 +106,16 @@ static void svm_pick_tlb_control(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 	}
 	if (force_flush)
 		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+}
+
+/*
+ * The guest changed how it translates (kmod/cr.c): its ASID's entries,
+ * global ones included, go at the next VMRUN (redundant, and harmless,
+ * when that entry takes a new ASID).
+ */
+void svm_flush_guest_tlb(struct hvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->flush_tlb = true;
 }
 
 void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,

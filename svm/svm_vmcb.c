@@ -33,6 +33,11 @@ static const u8 svm_intercepts[] = {
 	INTERCEPT_MWAIT, INTERCEPT_XSETBV, INTERCEPT_RDPRU,
 	INTERCEPT_INVPCID,
 	/*
+	 * CR4 writes: the bits a guest may set follow its CPUID
+	 * (kmod/cr.c). Reads stay with the CPU, as in KVM with NPT.
+	 */
+	INTERCEPT_CR4_WRITE,
+	/*
 	 * #DB and #AC: a guest can make their delivery raise them again
 	 * forever, with no exit (CVE-2015-5307, CVE-2015-8104); they are
 	 * intercepted and re-injected.
@@ -216,6 +221,16 @@ void svm_set_cr8(struct hvm_vcpu *vcpu, u64 cr8)
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
 
 	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (cr8 & V_TPR_MASK);
+}
+
+/*
+ * A guest's CR4 write the core has checked. The VMCB holds CR4 as the
+ * guest sees it (no bit is forced on, unlike KVM's host MCE): the CPU
+ * takes it at the next VMRUN.
+ */
+void svm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4)
+{
+	to_svm(vcpu)->vmcb->save.cr4 = cr4;
 }
 
 static bool svm_pat_valid(u64 pat)
