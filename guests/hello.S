@@ -26,6 +26,20 @@
 #define SEL_DATA	0x10
 #define SEL_CODE64	0x18
 
+/*
+ * Prints the NUL-terminated string at (E/R)SI; one body assembled for
+ * each of the three modes (the encodings differ).
+ */
+.macro	PUTS
+	mov	$COM1, %dx
+1:	lodsb
+	test	%al, %al
+	jz	2f
+	outb	%al, %dx
+	jmp	1b
+2:	ret
+.endm
+
 	.text
 	.code16
 	.globl	_start
@@ -52,15 +66,8 @@ _start:
 	mov	%eax, %cr0
 	ljmpl	$SEL_CODE32, $prot32
 
-/* Prints the NUL-terminated string at DS:SI. */
 puts16:
-	mov	$COM1, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	outb	%al, %dx
-	jmp	1b
-2:	ret
+	PUTS
 
 	.code32
 prot32:
@@ -94,13 +101,7 @@ prot32:
 	ljmp	$SEL_CODE64, $long64
 
 puts32:
-	mov	$COM1, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	outb	%al, %dx
-	jmp	1b
-2:	ret
+	PUTS
 
 	.code64
 long64:
@@ -122,13 +123,7 @@ long64:
 	hlt
 
 puts64:
-	mov	$COM1, %dx
-1:	lodsb
-	test	%al, %al
-	jz	2f
-	outb	%al, %dx
-	jmp	1b
-2:	ret
+	PUTS
 
 /* Prints EAX as 8 hex digits. */
 puthex64:

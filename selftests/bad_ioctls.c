@@ -99,26 +99,12 @@ FIXTURE(fds) {
 
 FIXTURE_SETUP(fds)
 {
-	self->vm = -1;
-	self->vcpu = -1;
-	self->dev = dev_open();
-	ASSERT_LE(0, self->dev)
-		TH_LOG("open %s: %s", dev_path(), strerror(-self->dev));
-	self->vm = vm_create(self->dev);
-	ASSERT_LE(0, self->vm)
-		TH_LOG("KVM_CREATE_VM: %s", strerror(-self->vm));
-	self->vcpu = vcpu_create(self->vm, 0);
-	ASSERT_LE(0, self->vcpu)
-		TH_LOG("KVM_CREATE_VCPU: %s", strerror(-self->vcpu));
+	fds_open(_metadata, &self->dev, &self->vm, &self->vcpu);
 }
 
 FIXTURE_TEARDOWN(fds)
 {
-	if (self->vcpu >= 0)
-		close(self->vcpu);
-	if (self->vm >= 0)
-		close(self->vm);
-	close(self->dev);
+	fds_close(self->dev, self->vm, self->vcpu);
 }
 
 TEST_F(fds, dev_unknown_ioctls)

@@ -18,4 +18,36 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include <string.h>
+#include <unistd.h>
+
+#include "hvm_test.h"
+
+/*
+ * Fixture setup shared by tests that need the device, a VM and vCPU 0
+ * (fds -1 until opened, so that teardown after a failed setup is safe).
+ */
+static inline void fds_open(struct __test_metadata *_metadata, int *dev,
+			    int *vm, int *vcpu)
+{
+	*vm = -1;
+	*vcpu = -1;
+	*dev = dev_open();
+	ASSERT_LE(0, *dev) TH_LOG("open %s: %s", dev_path(), strerror(-*dev));
+	*vm = vm_create(*dev);
+	ASSERT_LE(0, *vm) TH_LOG("KVM_CREATE_VM: %s", strerror(-*vm));
+	*vcpu = vcpu_create(*vm, 0);
+	ASSERT_LE(0, *vcpu) TH_LOG("KVM_CREATE_VCPU: %s", strerror(-*vcpu));
+}
+
+static inline void fds_close(int dev, int vm, int vcpu)
+{
+	if (vcpu >= 0)
+		close(vcpu);
+	if (vm >= 0)
+		close(vm);
+	if (dev >= 0)
+		close(dev);
+}
+
 #endif /* HVM_HARNESS_H */
