@@ -179,9 +179,9 @@ out:
  * PKRU around the world switch (back ends call these with interrupts
  * off, right before and right after it). The kernel's guest-FPU swap
  * leaves PKRU out (XFEATURE_MASK_FPSTATE), and the guest can WRPKRU
- * once it sets CR4.PKE, which it writes without an exit: left in place,
- * its value would govern the host's own accesses to user memory, here
- * and in the VMM after KVM_RUN. As KVM (kvm_load_{guest,host}_xsave_state),
+ * once it sets CR4.PKE, which kmod/cr.c allows when its CPUID offers
+ * PKU: left in place, its value would govern the host's own accesses to
+ * user memory, here and in the VMM after KVM_RUN. As KVM (kvm_load_{guest,host}_xsave_state),
  * the guest's value goes in for the guest only; WRPKRU only on a change.
  */
 u32 hvm_pkru_enter(struct hvm_vcpu *vcpu)
