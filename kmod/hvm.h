@@ -175,8 +175,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu);
 int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		 u64 next_rip);
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason);
-u32 hvm_pkru_enter(struct hvm_vcpu *vcpu);
-void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru);
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu, bool guest_pke);
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru, bool guest_pke);
 int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
 			    const u64 *data, u32 ndata);
 int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason);

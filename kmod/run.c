@@ -181,21 +181,26 @@ out:
  * leaves PKRU out (XFEATURE_MASK_FPSTATE), and the guest can WRPKRU
  * once it sets CR4.PKE, which kmod/cr.c allows when its CPUID offers
  * PKU: left in place, its value would govern the host's own accesses to
- * user memory, here and in the VMM after KVM_RUN. As KVM (kvm_load_{guest,host}_xsave_state),
- * the guest's value goes in for the guest only; WRPKRU only on a change.
+ * user memory, here and in the VMM after KVM_RUN. As KVM
+ * (kvm_load_{guest,host}_xsave_state), the guest's value goes in for
+ * the guest only, and only while its CR4.PKE is set (@guest_pke): with
+ * PKE clear, PKRU means nothing to the guest and WRPKRU is #UD, so the
+ * host's value may stay. WRPKRU is not cheap (QEMU flushes its TLB on
+ * it): only on a change.
  */
-u32 hvm_pkru_enter(struct hvm_vcpu *vcpu)
+u32 hvm_pkru_enter(struct hvm_vcpu *vcpu, bool guest_pke)
 {
 	u32 host = read_pkru();
 
-	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && vcpu->pkru != host)
+	if (guest_pke && cpu_feature_enabled(X86_FEATURE_OSPKE) &&
+	    vcpu->pkru != host)
 		write_pkru(vcpu->pkru);
 	return host;
 }
 
-void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru)
+void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru, bool guest_pke)
 {
-	if (!cpu_feature_enabled(X86_FEATURE_OSPKE))
+	if (!guest_pke || !cpu_feature_enabled(X86_FEATURE_OSPKE))
 		return;
 	vcpu->pkru = read_pkru();
 	if (vcpu->pkru != host_pkru)

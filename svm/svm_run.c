@@ -264,6 +264,7 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
+	bool guest_pke;
 	u32 host_pkru;
 	int r;
 
@@ -281,12 +282,14 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 	/* No VMCB clean bits: every field is reloaded on every VMRUN. */
 	vmcb->control.clean = 0;
 
-	host_pkru = hvm_pkru_enter(vcpu);
+	/* CR4 writes exit (kmod/cr.c): PKE cannot change in the guest. */
+	guest_pke = vmcb->save.cr4 & X86_CR4_PKE;
+	host_pkru = hvm_pkru_enter(vcpu, guest_pke);
 	svm_clgi();
 	r = svm_world_switch(svm->vmcb_pa, vcpu->gpr,
 			     page_to_phys(this_cpu_read(svm_host_save)));
 	svm_stgi();
-	hvm_pkru_exit(vcpu, host_pkru);
+	hvm_pkru_exit(vcpu, host_pkru, guest_pke);
 
 	/* #VMEXIT leaves DR7 disabled; hardware breakpoints come back. */
 	if (hw_breakpoint_active())
