@@ -48,20 +48,6 @@ static u32 hvm_pio_string_count(struct hvm_vcpu *vcpu,
 				  (u64)(u32)left));
 }
 
-static void hvm_pio_string_exit(struct hvm_vcpu *vcpu, u16 port)
-{
-	struct hvm_pending *p = &vcpu->pending;
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = p->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = p->size;
-	run->io.port = port;
-	run->io.count = p->count;
-	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
-	p->kind = HVM_PENDING_PIO_STRING;
-}
-
 /*
  * The I/O exit of an INS or OUTS on @port, @size bytes per element
  * (from the CPU's exit information); @next_rip follows the instruction.
@@ -97,7 +83,8 @@ int hvm_exit_pio_string(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 				 vcpu->pio_data, size, HVM_ACCESS_READ)) {
 		return hvm_emulation_failed(vcpu, bytes, len);
 	}
-	hvm_pio_string_exit(vcpu, port);
+	hvm_fill_io_exit(vcpu, port, size, in, p->count);
+	p->kind = HVM_PENDING_PIO_STRING;
 	return 0;
 }
 

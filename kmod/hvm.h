@@ -172,6 +172,8 @@ int hvm_write_guest(struct hvm_vm *vm, u64 gpa, const void *buf,
 
 /* kmod/run.c: KVM_RUN and the exits the core handles for both ends. */
 int hvm_vcpu_run(struct hvm_vcpu *vcpu);
+void hvm_fill_io_exit(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		      u32 count);
 int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		 u64 next_rip);
 int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason);

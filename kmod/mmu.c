@@ -87,7 +87,19 @@ static void hvm_unpin_mapped(struct page *page, bool writable)
 	hvm_objects_dec(HVM_OBJ_PINNED);
 }
 
-static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn);
+static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn)
+{
+	struct hvm_memslot *slot;
+	unsigned int i;
+
+	for (i = 0; i < HVM_MEMSLOTS; i++) {
+		slot = &vm->memslots[i];
+		if (slot->npages && gfn >= slot->base_gfn &&
+		    gfn - slot->base_gfn < slot->npages)
+			return slot;
+	}
+	return NULL;
+}
 
 static void hvm_unpin_leaf(void *ctx, u64 gpa, u64 hpa, int level)
 {
@@ -108,20 +120,6 @@ void hvm_mmu_destroy(struct hvm_vm *vm)
 		return;
 	npt_zap_range(&vm->npt, 0, NPT_GPA_LIMIT, hvm_unpin_leaf, vm);
 	npt_destroy(&vm->npt);
-}
-
-static struct hvm_memslot *hvm_find_slot(struct hvm_vm *vm, u64 gfn)
-{
-	struct hvm_memslot *slot;
-	unsigned int i;
-
-	for (i = 0; i < HVM_MEMSLOTS; i++) {
-		slot = &vm->memslots[i];
-		if (slot->npages && gfn >= slot->base_gfn &&
-		    gfn - slot->base_gfn < slot->npages)
-			return slot;
-	}
-	return NULL;
 }
 
 static unsigned long hvm_slot_uaddr(const struct hvm_memslot *slot, u64 gfn)

@@ -213,13 +213,9 @@ int hvm_exit_to_user(struct hvm_vcpu *vcpu, u32 reason)
 	return 0;
 }
 
-/*
- * KVM_EXIT_IO for one IN or OUT (count 1, data in the second page of the
- * mmap). RIP stays on the instruction until the next KVM_RUN completes
- * it, as KVM's kvm_fast_pio() does.
- */
-int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
-		 u64 next_rip)
+/* run->io of a KVM_EXIT_IO: the data is in the second page of the mmap. */
+void hvm_fill_io_exit(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		      u32 count)
 {
 	struct kvm_run *run = vcpu->run;
 
@@ -227,8 +223,18 @@ int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;
 	run->io.port = port;
-	run->io.count = 1;
+	run->io.count = count;
 	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
+}
+
+/*
+ * KVM_EXIT_IO for one IN or OUT (count 1). RIP stays on the instruction
+ * until the next KVM_RUN completes it, as KVM's kvm_fast_pio() does.
+ */
+int hvm_exit_pio(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		 u64 next_rip)
+{
+	hvm_fill_io_exit(vcpu, port, size, in, 1);
 	/* An IN finds the data area zeroed, as with KVM. */
 	if (in)
 		memset(vcpu->pio_data, 0, size);
