@@ -13,6 +13,9 @@
  *   cpu_enable, cpu_disable     on the CPU concerned, interrupts disabled
  *   vm_init .. vcpu_free        process context, no CPU affinity
  *   vcpu_*, get/set_*, inject   process context, vCPU mutex held
+ *   vcpu_load                   vCPU mutex held, preemption disabled,
+ *                               interrupts enabled: right before each
+ *                               enter_guest
  *   enter_guest                 vCPU mutex held, preemption and interrupts
  *                               disabled, virtualization on this CPU
  */
@@ -78,6 +81,12 @@ struct hvm_arch_ops {
 	/* The nested page-table format (npt/npt_format.h). */
 	const struct npt_format *npt_format;
 
+	/*
+	 * Optional: make the vCPU's per-CPU hardware state usable on this
+	 * CPU (VT-x: the VMCS active and current here, cleared by IPI on
+	 * the CPU it was on). May send IPIs, so interrupts are on.
+	 */
+	void (*vcpu_load)(struct hvm_vcpu *vcpu);
 	/*
 	 * One world switch: guest registers from vcpu->gpr/rip/rflags in,
 	 * and back out at the exit, which the back end records for

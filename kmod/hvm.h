@@ -182,6 +182,9 @@ void hvm_pkru_exit(struct hvm_vcpu *vcpu, u32 host_pkru, bool guest_pke);
 int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
 			    const u64 *data, u32 ndata);
 int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason);
+void hvm_mark_fault(struct hvm_vcpu *vcpu, u8 vector);
+/* Module parameter force_flush: flush every guest TLB at every entry. */
+extern bool hvm_force_flush;
 int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip);
 int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip);
 int hvm_handle_rdmsr(struct hvm_vcpu *vcpu, u64 next_rip);
@@ -214,6 +217,16 @@ int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);
  */
 bool hvm_cr4_valid(struct hvm_vcpu *vcpu, u64 cr4);
 int hvm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4);
+
+/* kmod/dr.c: the guest's debug registers, emulated for both back ends. */
+struct hvm_dregs {
+	u64 dr[4];
+	u64 dr6, dr7;
+};
+
+void hvm_dregs_reset(struct hvm_dregs *d);
+int hvm_mov_dr(struct hvm_vcpu *vcpu, struct hvm_dregs *d, unsigned int n,
+	       unsigned int gpr, bool to_dr, bool wide);
 
 /* kmod/vcpu_fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE. */
 long hvm_vcpu_fpu_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,

@@ -10,6 +10,7 @@
  * return. Each entry is preceded, with interrupts off, by the check of
  * pending work that vcpu_enter_guest() makes.
  */
+#include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/task_work.h>
@@ -19,6 +20,11 @@
 #include <uapi/linux/kvm_para.h>
 
 #include "kmod/emulate.h"
+
+bool hvm_force_flush;
+module_param_named(force_flush, hvm_force_flush, bool, 0444);
+MODULE_PARM_DESC(force_flush,
+		 "flush every guest TLB entry (ASIDs, VPIDs, EPT) at every entry (for emulators that cannot show a missing flush)");
 
 /* hvm_enter_once() */
 #define HVM_ENTERED		1	/* the guest ran: handle the exit */
@@ -87,6 +93,8 @@ static int hvm_enter_once(struct hvm_vcpu *vcpu)
 	int r;
 
 	preempt_disable();
+	if (hvm_ops->vcpu_load)
+		hvm_ops->vcpu_load(vcpu);
 	local_irq_disable();
 	if (hvm_work_pending()) {
 		local_irq_enable();
@@ -258,6 +266,30 @@ int hvm_exit_internal_error(struct hvm_vcpu *vcpu, u32 suberror,
 	run->internal.ndata = ndata;
 	memcpy(run->internal.data, data, ndata * sizeof(*data));
 	return 0;
+}
+
+/*
+ * A fault is delivered with RF set in the RFLAGS image it pushes (SDM
+ * vol. 3A 17.3.1.1), so that IRET does not re-trigger an instruction
+ * breakpoint; KVM sets RF for every fault it queues (exception_type():
+ * #DB, #BP and #OF are traps, #DF and #MC aborts, all others faults),
+ * not for one an exit interrupted, whose delivery the CPU resumes as it
+ * began it (found by the fuzz test: a #DE cut short by a nested page
+ * fault on its stack). The back ends call this for the faults they
+ * queue themselves.
+ */
+void hvm_mark_fault(struct hvm_vcpu *vcpu, u8 vector)
+{
+	switch (vector) {
+	case DB_VECTOR:
+	case BP_VECTOR:
+	case OF_VECTOR:
+	case DF_VECTOR:
+	case MC_VECTOR:
+		return;
+	default:
+		vcpu->rflags |= X86_EFLAGS_RF;
+	}
 }
 
 int hvm_exit_fail_entry(struct hvm_vcpu *vcpu, u64 reason)

@@ -53,8 +53,7 @@ struct svm_vcpu {
 	bool nmi_masked;		/* [V] an NMI handler runs: until IRET */
 	bool nmi_iret;			/* [V] its IRET was intercepted ... */
 	u64 nmi_iret_rip;		/* [V] ... here: unmasked once RIP moves */
-	u64 dr[4];			/* [V] guest DR0-3 (never in hardware) */
-	u64 dr6, dr7;			/* [V] guest DR6/DR7 as it sees them */
+	struct hvm_dregs dregs;		/* [V] as the guest sees them */
 	u64 misc_enable;		/* [V] IA32_MISC_ENABLE */
 };
 

@@ -181,22 +181,13 @@ static int svm_exit_npf(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 }
 
 /*
- * MOV to or from a debug register. The guest's DR0-3 and DR7 never reach
- * the hardware (no guest breakpoints yet): they live in struct svm_vcpu.
- * DR4/DR5 alias DR6/DR7 unless CR4.DE (then #UD); CPL > 0 gets #GP.
+ * MOV to or from a debug register (kmod/dr.c emulates them all). DR4/DR5
+ * alias DR6/DR7 unless CR4.DE (then #UD); CPL > 0 gets #GP.
  */
-static u64 *svm_dr(struct svm_vcpu *svm, unsigned int n)
-{
-	if (n < 4)
-		return &svm->dr[n];
-	return n == 4 || n == 6 ? &svm->dr6 : &svm->dr7;
-}
-
 static int svm_exit_dr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 {
 	struct vmcb_save_area *s = &svm->vmcb->save;
 	struct x86_insn insn;
-	u64 *dr, val;
 
 	if (hvm_fetch_insn(vcpu, &insn) ||
 	    (insn.op != X86_OP_MOV_TO_DR && insn.op != X86_OP_MOV_FROM_DR))
@@ -206,20 +197,10 @@ static int svm_exit_dr(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 		return svm_exit_ud(vcpu, svm);
 	if (s->cpl)
 		return svm_exit_gp(vcpu, svm);
-	dr = svm_dr(svm, insn.reg_num);
-	if (insn.op == X86_OP_MOV_FROM_DR) {
-		val = *dr;
-		vcpu->gpr[insn.modrm_rm] = insn.mode == X86_MODE_LONG64 ?
-					   val : (u32)val;
-	} else {
-		val = vcpu->gpr[insn.modrm_rm];
-		if (insn.mode != X86_MODE_LONG64)
-			val = (u32)val;
-		if (insn.reg_num >= 6 && val >> 32)
-			return svm_exit_gp(vcpu, svm);
-		*dr = insn.reg_num >= 6 ? val | (insn.reg_num & 1 ?
-			SVM_DR7_FIXED_1 : DR6_RESERVED) : val;
-	}
+	if (hvm_mov_dr(vcpu, &svm->dregs, insn.reg_num, insn.modrm_rm,
+		       insn.op == X86_OP_MOV_TO_DR,
+		       insn.mode == X86_MODE_LONG64))
+		return svm_exit_gp(vcpu, svm);
 	vcpu->rip = hvm_insn_next_rip(&insn, vcpu->rip);
 	return 1;
 }

@@ -23,11 +23,6 @@
 
 #include "svm/svm.h"
 
-static bool force_flush;
-module_param(force_flush, bool, 0444);
-MODULE_PARM_DESC(force_flush,
-		 "AMD-V: flush every ASID's TLB entries on every VMRUN (for emulators that cannot show a missing flush)");
-
 struct svm_cpu_asids {
 	u64 gen;
 	u32 next;
@@ -104,7 +99,7 @@ static void svm_pick_tlb_control(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 				     TLB_CONTROL_FLUSH_ASID :
 				     TLB_CONTROL_FLUSH_ALL_ASID;
 	}
-	if (force_flush)
+	if (hvm_force_flush)
 		c->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
 }
 
@@ -178,29 +173,6 @@ void svm_set_irq_window(struct hvm_vcpu *vcpu, bool on)
  * its RIP still points at the instruction, which runs again (without
  * NRIP-save there is no next RIP to inject with).
  */
-/*
- * A fault is delivered with RF set in the RFLAGS image it pushes (SDM
- * vol. 3A 17.3.1.1), so that IRET does not re-trigger an instruction
- * breakpoint; KVM sets RF for every fault it queues (exception_type():
- * #DB, #BP and #OF are traps, #DF and #MC aborts, all others faults),
- * not for one an exit interrupted, whose delivery the CPU resumes as it
- * began it (found by the fuzz test: a #DE cut short by a nested page
- * fault on its stack).
- */
-static void svm_mark_fault(struct hvm_vcpu *vcpu, u8 vector)
-{
-	switch (vector) {
-	case DB_VECTOR:
-	case BP_VECTOR:
-	case OF_VECTOR:
-	case DF_VECTOR:
-	case MC_VECTOR:
-		return;
-	default:
-		vcpu->rflags |= X86_EFLAGS_RF;
-	}
-}
-
 static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
@@ -232,7 +204,7 @@ static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 		c->event_inj_err = e->error;
 		e->pending = false;
 		if (!e->reinject)
-			svm_mark_fault(vcpu, e->vector);
+			hvm_mark_fault(vcpu, e->vector);
 		e->reinject = false;
 		return;
 	}

@@ -115,8 +115,7 @@ void svm_vmcb_init(struct hvm_vcpu *vcpu)
 		((struct svm_vm *)vcpu->vm->arch)->nested_cr3;
 	svm_init_save(&svm->vmcb->save);
 	svm->asid_cpu = -1;
-	svm->dr6 = SVM_DR6_RESET;
-	svm->dr7 = SVM_DR7_FIXED_1;
+	hvm_dregs_reset(&svm->dregs);
 	svm->misc_enable = SVM_MISC_ENABLE_RESET;
 }
 

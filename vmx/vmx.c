@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The VT-x back end: probing, VMX operation on and off per CPU, and the
- * per-vCPU VMCS. Section numbers: Intel SDM, order no. 326019-081US.
+ * The VT-x back end: probing, VMX operation on and off per CPU, VMs
+ * (their EPT pointer) and vCPUs (VMCS and VPID), and the ops table.
+ * Section numbers: Intel SDM, order no. 326019-081US.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -22,13 +24,19 @@
 /* CPUID.1:ECX[5]: VMX (SDM vol. 3C 23.6) */
 #define VMX_CPUID1_ECX_VMX	BIT(5)
 
-struct vmx_vcpu {
-	struct page *vmcs;
-};
+/* EPTP (24.6.11): write-back, 4-level walk (length - 1 in bits 5:3). */
+#define VMX_EPTP_WB		6ULL
+#define VMX_EPTP_4LEVEL		(3ULL << 3)
+/* VPIDs: 16 bits, 0 is the host's (29.1). */
+#define VMX_MAX_VPID		0xffff
 
-static struct vmx_caps vmx_caps;
+struct vmx_caps vmx_caps;
 /* VMXON region, one per CPU, allocated while virtualization is on (24.11.5). */
 static DEFINE_PER_CPU(struct page *, vmxon_page);
+/* The MSR bitmap (24.6.9): all ones, every RDMSR and WRMSR exits. */
+static struct page *vmx_msr_bitmap;
+u64 vmx_msr_bitmap_pa;
+static DEFINE_IDA(vmx_vpids);
 
 /* Capability MSRs; the TRUE_ ones when BASIC[55] says they exist (A.2). */
 static int vmx_read_cap_msrs(struct vmx_cap_msrs *m)
@@ -45,6 +53,10 @@ static int vmx_read_cap_msrs(struct vmx_cap_msrs *m)
 			 MSR_IA32_VMX_PINBASED_CTLS, &m->pinbased);
 	r |= rdmsrl_safe(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			 MSR_IA32_VMX_PROCBASED_CTLS, &m->procbased);
+	r |= rdmsrl_safe(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+			 MSR_IA32_VMX_EXIT_CTLS, &m->exit);
+	r |= rdmsrl_safe(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+			 MSR_IA32_VMX_ENTRY_CTLS, &m->entry);
 	r |= rdmsrl_safe(MSR_IA32_VMX_CR0_FIXED0, &m->cr0_fixed0);
 	r |= rdmsrl_safe(MSR_IA32_VMX_CR0_FIXED1, &m->cr0_fixed1);
 	r |= rdmsrl_safe(MSR_IA32_VMX_CR4_FIXED0, &m->cr4_fixed0);
@@ -64,6 +76,7 @@ static int vmx_probe(void)
 	struct vmx_cap_msrs msrs = { 0 };
 	const char *missing;
 	char line[256];
+	int r;
 
 	if (!(cpuid_ecx(1) & VMX_CPUID1_ECX_VMX)) {
 		pr_err("this CPU has no VMX (VT-x): not loading\n");
@@ -81,12 +94,26 @@ static int vmx_probe(void)
 	}
 	vmx_caps_describe(&vmx_caps, line, sizeof(line));
 	pr_info("VT-x: %s\n", line);
-	return vmx_emergency_init();
+	if (vmx_controls_init(&msrs))
+		return -ENODEV;
+	/* Module-wide, like svm's maps: not in the per-VM page counter. */
+	vmx_msr_bitmap = alloc_page(GFP_KERNEL);
+	if (!vmx_msr_bitmap)
+		return -ENOMEM;
+	memset(page_address(vmx_msr_bitmap), 0xff, PAGE_SIZE);
+	vmx_msr_bitmap_pa = page_to_phys(vmx_msr_bitmap);
+	vmx_loaded_init();
+	vmx_host_msrs_init();
+	r = vmx_emergency_init();
+	if (r)
+		__free_page(vmx_msr_bitmap);
+	return r;
 }
 
 static void vmx_unprobe(void)
 {
 	vmx_emergency_exit();
+	__free_page(vmx_msr_bitmap);
 }
 
 static void vmx_free_vmxon_pages(void)
@@ -162,37 +189,97 @@ static int vmx_cpu_enable(void)
 	return r;
 }
 
-/* VMXOFF and clear CR4.VMXE through the kernel's helper (asm/virtext.h). */
+/*
+ * VMCLEAR what is active here (SDM 24.11.1: VMXOFF may not write it
+ * back), then VMXOFF and clear CR4.VMXE through the kernel's helper
+ * (asm/virtext.h).
+ */
 static void vmx_cpu_disable(void)
 {
+	vmx_vmcs_clear_cpu();
 	if (cpu_vmxoff())
 		pr_err_ratelimited("VMXOFF faulted on CPU %d\n",
 				   smp_processor_id());
 	intel_pt_handle_vmx(0);
 }
 
-static int vmx_vcpu_create(struct hvm_vcpu *vcpu)
+/*
+ * Guests need unrestricted guest (real mode and paging off without
+ * emulation) and a way to flush EPT translations: refused here, at VM
+ * creation, with a log line, when the CPU lacks them.
+ */
+static int vmx_vm_init(struct hvm_vm *vm)
 {
-	struct vmx_vcpu *vmx;
+	struct vmx_vm *vmx_vm;
 
-	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
-	if (!vmx)
-		return -ENOMEM;
-	vmx->vmcs = vmx_alloc_vmcs_page();
-	if (!vmx->vmcs) {
-		kfree(vmx);
-		return -ENOMEM;
+	if (!vmx_caps.unrestricted_guest ||
+	    !(vmx_ctls.exec2 & SECONDARY_EXEC_UNRESTRICTED_GUEST)) {
+		pr_err_ratelimited("VT-x: this CPU has no unrestricted guest: cannot run guests\n");
+		return -EOPNOTSUPP;
 	}
-	vcpu->arch = vmx;
+	if (!vmx_caps.invept || !(vmx_caps.invept_single || vmx_caps.invept_all)) {
+		pr_err_ratelimited("VT-x: this CPU has no INVEPT: cannot run guests\n");
+		return -EOPNOTSUPP;
+	}
+	vmx_vm = kzalloc(sizeof(*vmx_vm), GFP_KERNEL_ACCOUNT);
+	if (!vmx_vm)
+		return -ENOMEM;
+	vmx_vm->eptp = vm->npt.root_hpa | VMX_EPTP_WB | VMX_EPTP_4LEVEL;
+	vm->arch = vmx_vm;
 	return 0;
+}
+
+static void vmx_vm_destroy(struct hvm_vm *vm)
+{
+	kfree(vm->arch);
+}
+
+/* A VPID per vCPU when the CPU has them; 0 (none) when they run out. */
+static u16 vmx_alloc_vpid(void)
+{
+	int id;
+
+	if (!(vmx_ctls.exec2 & SECONDARY_EXEC_ENABLE_VPID))
+		return 0;
+	id = ida_alloc_range(&vmx_vpids, 1, VMX_MAX_VPID, GFP_KERNEL);
+	return id < 0 ? 0 : id;
 }
 
 static void vmx_vcpu_free(struct hvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = vcpu->arch;
 
+	vmx_vmcs_clear(vmx);
+	if (vmx->vpid)
+		ida_free(&vmx_vpids, vmx->vpid);
 	hvm_page_free(vmx->vmcs);
 	kfree(vmx);
+}
+
+static int vmx_vcpu_create(struct hvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx;
+	int r;
+
+	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
+	if (!vmx)
+		return -ENOMEM;
+	vmx->cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_link);
+	vmx->vmcs = vmx_alloc_vmcs_page();
+	if (!vmx->vmcs) {
+		kfree(vmx);
+		return -ENOMEM;
+	}
+	vmx->vmcs_pa = page_to_phys(vmx->vmcs);
+	vmx->vpid = vmx_alloc_vpid();
+	vcpu->arch = vmx;
+	r = vmx_vmcs_setup(vcpu);
+	if (r) {
+		vmx_vcpu_free(vcpu);
+		vcpu->arch = NULL;
+	}
+	return r;
 }
 
 const struct hvm_arch_ops hvm_vmx_ops = {
@@ -203,8 +290,27 @@ const struct hvm_arch_ops hvm_vmx_ops = {
 	.virt_off = vmx_virt_off,
 	.cpu_enable = vmx_cpu_enable,
 	.cpu_disable = vmx_cpu_disable,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
-	/* Guests do not run on VT-x yet: no enter_guest (see kmod/vcpu.c). */
 	.npt_format = &npt_format_ept,
+	.vcpu_load = vmx_vcpu_load,
+	.enter_guest = vmx_enter_guest,
+	.handle_exit = vmx_handle_exit,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.set_cr4 = vmx_set_cr4,
+	.flush_guest_tlb = vmx_flush_guest_tlb,
+	.get_cr8 = vmx_get_cr8,
+	.set_cr8 = vmx_set_cr8,
+	.get_msr = vmx_get_msr,
+	.set_msr = vmx_set_msr,
+	.queue_exception = vmx_queue_exception,
+	.interrupt_allowed = vmx_interrupt_allowed,
+	.inject_interrupt = vmx_inject_interrupt,
+	.set_irq_window = vmx_set_irq_window,
+	.get_events = vmx_get_events,
+	.set_events = vmx_set_events,
+	.queue_nmi = vmx_queue_nmi,
 };

@@ -16,6 +16,8 @@ struct vmx_cap_msrs {
 	u64 pinbased;		/* IA32_VMX_(TRUE_)PINBASED_CTLS */
 	u64 procbased;		/* IA32_VMX_(TRUE_)PROCBASED_CTLS */
 	u64 procbased2;		/* IA32_VMX_PROCBASED_CTLS2, 0 if absent */
+	u64 exit;		/* IA32_VMX_(TRUE_)EXIT_CTLS */
+	u64 entry;		/* IA32_VMX_(TRUE_)ENTRY_CTLS */
 	u64 ept_vpid;		/* IA32_VMX_EPT_VPID_CAP, 0 if absent */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 };
