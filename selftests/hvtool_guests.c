@@ -33,6 +33,7 @@ struct result {
 	int status;
 	char out[OUT_MAX];	/* serial output, timing lines removed */
 	char err[4096];
+	char timing[512];	/* the "timing:" lines, for the log */
 	int timing_lines;
 };
 
@@ -43,7 +44,7 @@ static const char *env_or(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
-static void slurp(FILE *f, char *buf, size_t size, int *timing)
+static void slurp(FILE *f, char *buf, size_t size, struct result *r)
 {
 	char line[1024];
 	size_t len = 0, n;
@@ -52,8 +53,10 @@ static void slurp(FILE *f, char *buf, size_t size, int *timing)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = 0;
 		if (!strncmp(line, "timing:", 7)) {
-			if (timing)
-				(*timing)++;
+			r->timing_lines++;
+			n = strlen(r->timing);
+			snprintf(r->timing + n, sizeof(r->timing) - n, "%s\n",
+				 line);
 			continue;
 		}
 		n = strlen(line);
@@ -101,7 +104,7 @@ static void run_hvtool(const char *dev, const char *args, struct result *r)
 	p = popen(cmd, "r");
 	if (!p)
 		return;
-	slurp(p, r->out, sizeof(r->out), &r->timing_lines);
+	slurp(p, r->out, sizeof(r->out), r);
 	st = pclose(p);
 	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	e = fopen(errfile, "r");
@@ -278,6 +281,12 @@ static void dump(const char *label, const struct result *r)
 			break;
 		fprintf(stderr, "# %s| %.*s\n", label, (int)(nl - p), p);
 	}
+	for (p = r->timing; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		fprintf(stderr, "# %s| %.*s\n", label, (int)(nl - p), p);
+	}
 	for (p = r->err; *p; p = nl + 1) {
 		nl = strchr(p, '\n');
 		if (!nl)
@@ -314,7 +323,7 @@ static void run_case(struct __test_metadata *_metadata, const struct gcase *c)
 	fprintf(stderr, "# hvtool run %s\n", c->args);
 	dump("hvm", &hvm);
 	if (strcmp(hvm.out, kvm.out) || strcmp(hvm.err, kvm.err) ||
-	    hvm.status != kvm.status)
+	    hvm.status != kvm.status || c->timing)
 		dump("kvm", &kvm);
 	EXPECT_EQ(c->status, hvm.status);
 	EXPECT_EQ(c->status, kvm.status);

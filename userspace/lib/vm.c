@@ -258,6 +258,7 @@ static void vcpu_halted(struct hvt_vcpu *v)
 	struct hvt_machine *m = v->m;
 	uint64_t rflags, rip = vcpu_rip(v, &rflags);
 	char msg[160];
+	int all;
 
 	if (rflags & X86_EFLAGS_IF) {
 		snprintf(msg, sizeof(msg),
@@ -267,9 +268,9 @@ static void vcpu_halted(struct hvt_vcpu *v)
 		return;
 	}
 	pthread_mutex_lock(&m->lock);
-	m->halted++;
+	all = ++m->halted == m->nr_vcpus;
 	pthread_mutex_unlock(&m->lock);
-	if (m->halted == m->nr_vcpus)
+	if (all)
 		hvt_machine_stop(m, HVT_EXIT_HALT, NULL);
 }
 
