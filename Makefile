@@ -28,6 +28,7 @@ selftests:
 
 unit:
 	$(MAKE) -C selftests/unit
+	$(MAKE) -C userspace/tests
 
 # sparse on every module source (C=2: also files already built).
 sparse:

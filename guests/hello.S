@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hello: a tiny guest that boots like a boot sector (16-bit real mode,
- * loaded at 0x7c00 by "hvtool run") and climbs to 64-bit long mode by
- * itself, printing on the serial port (OUT to 0x3f8, one exit to the
- * VMM per character) at each step:
+ * loaded at 0x7c00 by "hvtool run --load-addr 0x7c00") and climbs to
+ * 64-bit long mode by itself, printing on the serial port (OUT to 0x3f8,
+ * one exit to the VMM per character) at each step:
  *
  *   real mode -> CPUID vendor -> protected mode (GDT, CR0.PE) ->
  *   long mode (4-level page tables, CR4.PAE, EFER.LME by WRMSR,
- *   CR0.PG) -> a few CPUIDs -> exit code 0 to port 0xf4 -> HLT.
+ *   CR0.PG) -> a few CPUIDs -> HLT with interrupts off, which hvtool
+ *   turns into exit status 0.
  *
  * Page tables at 0x1000-0x3fff map the first 2 MiB with one large page.
  */
 #define COM1		0x3f8
-#define EXIT_PORT	0xf4
 #define PML4		0x1000
 #define PDPT		0x2000
 #define PD		0x3000
@@ -118,8 +118,6 @@ long64:
 	call	puthex64
 	mov	$msg_bye, %esi
 	call	puts64
-	xor	%eax, %eax
-	outb	%al, $EXIT_PORT
 	hlt
 
 puts64:

@@ -3,8 +3,9 @@
  * hvtool_run: "hvtool run" with the example guest guests/hello.S, which
  * climbs from real mode to long mode by itself (GDT, CR0.PE, page
  * tables, EFER.LME by WRMSR, CR0.PG) and prints each step on COM1. On
- * both devices the output must be the same five lines and the exit code
- * 0: what `make demo` shows, checked.
+ * both devices the output must be the same five lines and the exit status
+ * 0 (the guest ends with HLT, interrupts off): what `make demo` shows,
+ * checked. A flat image needs --load-addr (0x7c00: real mode, 0000:7c00).
  *
  * HVM_HVTOOL and HVM_GUESTS override where the tool and the guest images
  * are (defaults: the sandbox's /hvmod paths).
@@ -52,7 +53,7 @@ TEST_F(hvtool_run, hello)
 	FILE *p;
 	int status;
 
-	snprintf(cmd, sizeof(cmd), "%s --dev %s run %s/hello.bin 2>&1",
+	snprintf(cmd, sizeof(cmd), "%s --dev %s run --load-addr 0x7c00 %s/hello.bin 2>&1",
 		 env_or("HVM_HVTOOL", "/hvmod/userspace/hvtool"), dev_path(),
 		 env_or("HVM_GUESTS", "/hvmod/guests/out"));
 	p = popen(cmd, "r");

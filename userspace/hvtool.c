@@ -4,6 +4,7 @@
  *
  *   hvtool [--dev PATH] info           API version, mmap size, capabilities
  *   hvtool [--dev PATH] create [-n N]  create a VM with N vCPUs, show them
+ *   hvtool [--dev PATH] run [options] IMAGE [-- guest args]   (run.c)
  *   hvtool version
  */
 #include <getopt.h>
@@ -13,9 +14,8 @@
 #include <unistd.h>
 
 #include "lib/hvm.h"
+#include "lib/vm.h"
 #include "run.h"
-
-#define HVTOOL_VERSION	"0.1"
 
 static const char *dev_path = HVM_DEFAULT_DEV;
 
@@ -28,14 +28,16 @@ static void usage(FILE *f)
 		"  info              API version, vCPU mmap size, capabilities\n"
 		"  create [-n N]     create a VM with N vCPUs (default 1),\n"
 		"                    print each vCPU's reset registers, destroy it\n"
-		"  run [-m MiB] IMAGE  run a flat guest image from 0000:7c00 in\n"
-		"                    real mode (guests/), COM1 to stdout\n"
+		"  run [options] IMAGE [-- guest args]\n"
+		"                    run an ELF, Multiboot or flat guest image\n"
+		"                    (hvtool run --help)\n"
 		"  version           print hvtool's version\n"
 		"\n"
 		"options:\n"
 		"  -d, --dev PATH    device to use (default %s; /dev/kvm\n"
 		"                    runs the same commands on KVM)\n"
-		"  -h, --help        this help\n", HVM_DEFAULT_DEV);
+		"  -h, --help        this help\n"
+		"  -V, --version     print hvtool's version\n", HVM_DEFAULT_DEV);
 }
 
 static int open_dev(void)
@@ -136,13 +138,17 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+d:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+d:hV", opts, NULL)) != -1) {
 		if (opt == 'd') {
 			dev_path = optarg;
+		} else if (opt == 'V') {
+			printf("hvtool %s\n", HVT_VERSION);
+			return 0;
 		} else {
 			usage(opt == 'h' ? stdout : stderr);
 			return opt == 'h' ? 0 : 2;
@@ -162,7 +168,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "run"))
 		return cmd_run(dev_path, argc, argv);
 	if (!strcmp(argv[0], "version")) {
-		printf("hvtool %s\n", HVTOOL_VERSION);
+		printf("hvtool %s\n", HVT_VERSION);
 		return 0;
 	}
 	fprintf(stderr, "hvtool: unknown command '%s'\n", argv[0]);

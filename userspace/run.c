@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * "hvtool run": load a flat guest image at 0x7c00 in a VM with one vCPU,
- * start it in 16-bit real mode (CS:IP 0000:7c00, as a boot sector), and
- * serve its exits until it halts:
- *   OUT to 0x3f8 (COM1)   bytes go to stdout
- *   OUT to 0xf4           the guest's exit code (and the run ends)
- *   other port I/O, MMIO  reads get zeros, writes are counted
- *   HLT                   the run ends
- * SHUTDOWN, FAIL_ENTRY and INTERNAL_ERROR end it with a message. At the
- * end, one line per exit reason with its count and the time taken.
+ * "hvtool run [options] IMAGE [-- guest args]": the command line of a
+ * run. Everything is checked and every file read before any VM exists;
+ * a bad option or image exits with status 2 and one line on stderr. The
+ * machine itself is userspace/lib/ (vm.c, loader.c, devices.c, bus.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,259 +12,355 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/hvm.h"
+#include "lib/vm.h"
 #include "run.h"
 
-#define LOAD_GPA	0x7c00
-#define COM1_PORT	0x3f8
-#define EXIT_PORT	0xf4
-#define NR_REASONS	64
+#define MAX_FILE_SIZE	(1ull << 32)
 
-struct guest {
-	int dev, vm;
-	struct hvm_vcpu_handle vcpu;
-	void *mem;
-	size_t mem_size;
-	unsigned long exits[NR_REASONS];
-	int exit_code;		/* from EXIT_PORT, or -1 */
-};
-
-static const char *const reason_names[NR_REASONS] = {
-	[KVM_EXIT_IO] = "io", [KVM_EXIT_HLT] = "hlt", [KVM_EXIT_MMIO] = "mmio",
-	[KVM_EXIT_SHUTDOWN] = "shutdown", [KVM_EXIT_FAIL_ENTRY] = "fail_entry",
-	[KVM_EXIT_INTR] = "intr", [KVM_EXIT_INTERNAL_ERROR] = "internal_error",
-	[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq_window_open",
-};
-
-static int load_image(struct guest *g, const char *path)
+void run_usage(FILE *f)
 {
-	size_t room = g->mem_size - LOAD_GPA;
+	fprintf(f,
+		"usage: hvtool run [options] IMAGE [-- guest args]\n"
+		"\n"
+		"Runs IMAGE (ELF32, ELF64, Multiboot 1, or with --load-addr a flat\n"
+		"binary) in a new VM; see Documentation/hvtool.rst.\n"
+		"\n"
+		"options:\n"
+		"  -d, --dev PATH          device (default %s; /dev/kvm: KVM)\n"
+		"  -m, --mem SIZE          guest memory, a number with K, M or G\n"
+		"                          (no suffix: MiB), 2M to 3G (default 128M)\n"
+		"  -c, --cpus N            vCPUs, 1 to %d (default 1)\n"
+		"  -s, --serial FILE|stdio COM1 output (default stdio)\n"
+		"  -i, --initrd FILE[,STRING]\n"
+		"      --module FILE[,STRING]\n"
+		"                          a Multiboot module (repeatable, at most %d)\n"
+		"  -C, --cmdline STR       guest command line (guest args are appended)\n"
+		"  -t, --timeout S         stop the guest after S seconds (status %d)\n"
+		"  -a, --load-addr ADDR    load IMAGE as a flat binary at ADDR\n"
+		"                          (below 1 MiB: 16-bit real mode)\n"
+		"  -v, --verbose           exit counts and run time on stderr\n"
+		"  -h, --help              this help\n"
+		"\n"
+		"exit status: the guest's exit-device code (V << 1) | 1 (odd);\n"
+		"  %d all vCPUs halted with interrupts off, %d bad input,\n"
+		"  %d shutdown, %d failed entry, %d internal error, %d timeout,\n"
+		"  %d device or ioctl failure, %d HLT with interrupts on\n",
+		HVM_DEFAULT_DEV, HVT_MAX_CPUS, HVT_MAX_MODULES,
+		HVT_EXIT_TIMEOUT, HVT_EXIT_HALT, HVT_EXIT_USAGE,
+		HVT_EXIT_SHUTDOWN, HVT_EXIT_FAIL_ENTRY, HVT_EXIT_INTERNAL,
+		HVT_EXIT_TIMEOUT, HVT_EXIT_VMM, HVT_EXIT_HALT_IF);
+}
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "hvtool: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return -1;
+}
+
+/* A whole file in memory; -1 (message printed) when unreadable. */
+static int read_file(const char *path, void **data, size_t *size)
+{
+	struct stat st;
+	size_t done = 0;
 	ssize_t n;
+	char *buf;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		fprintf(stderr, "hvtool: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	n = read(fd, (char *)g->mem + LOAD_GPA, room);
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size >= MAX_FILE_SIZE) {
+		close(fd);
+		return bad(S_ISREG(st.st_mode) ? "%s: larger than 4 GiB" :
+			   "%s: not a regular file", path);
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf) {
+		close(fd);
+		return bad("%s: out of memory", path);
+	}
+	while (done < (size_t)st.st_size) {
+		n = read(fd, buf + done, st.st_size - done);
+		if (n <= 0) {
+			fprintf(stderr, "hvtool: %s: %s\n", path,
+				n < 0 ? strerror(errno) : "file shrank while read");
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		done += n;
+	}
 	close(fd);
-	if (n <= 0 || (size_t)n == room) {
-		fprintf(stderr, "hvtool: %s: %s\n", path,
-			n < 0 ? strerror(errno) : n ? "larger than guest memory" :
-			"empty");
+	*data = buf;
+	*size = done;
+	return 0;
+}
+
+/* A number with an optional K/M/G suffix; DEF_SHIFT without one. */
+static int parse_size(const char *s, unsigned int def_shift, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned int shift = def_shift;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *s == '-')
 		return -1;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K': shift = 10; break;
+		case 'm': case 'M': shift = 20; break;
+		case 'g': case 'G': shift = 30; break;
+		default: return -1;
+		}
+		if (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+			return -1;
+	}
+	if (v > (~0ull >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct run_opts {
+	struct hvt_config cfg;
+	struct hvt_image img;
+	struct hvt_module mods[HVT_MAX_MODULES];
+	char *cmdline;
+	const char *serial_path;
+	const char *image_path;
+};
+
+static int add_module(struct run_opts *o, const char *arg)
+{
+	struct hvt_module *m;
+	char *path = strdup(arg), *comma;
+
+	if (!path)
+		return bad("%s: out of memory", arg);
+	if (o->img.nr_mods == HVT_MAX_MODULES) {
+		free(path);
+		return bad("%s: too many modules", arg);
+	}
+	m = &o->mods[o->img.nr_mods];
+	comma = strchr(path, ',');
+	if (comma)
+		*comma = 0;
+	m->path = path;
+	m->string = comma ? comma + 1 : path;
+	if (!*path)
+		return bad("--module '%s': no file name", arg);
+	if (read_file(path, (void **)&m->data, &m->size))
+		return -1;
+	o->img.nr_mods++;
+	return 0;
+}
+
+/* --cmdline, then each guest argument, separated by spaces. */
+static int join_cmdline(struct run_opts *o, const char *base, int argc,
+			char **argv)
+{
+	size_t len = base ? strlen(base) : 0;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	o->cmdline = calloc(1, len + 1);
+	if (!o->cmdline)
+		return bad("%s", "out of memory");
+	if (base)
+		strcpy(o->cmdline, base);
+	for (i = 0; i < argc; i++) {
+		if (*o->cmdline)
+			strcat(o->cmdline, " ");
+		strcat(o->cmdline, argv[i]);
 	}
 	return 0;
 }
 
-static int setup_memory(struct guest *g)
+/* Returns 0, 1 for --help, or -1 (message printed). */
+static int parse(struct run_opts *o, int argc, char **argv)
 {
-	struct kvm_userspace_memory_region r = { .slot = 0 };
-	int err;
-
-	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (g->mem == MAP_FAILED) {
-		fprintf(stderr, "hvtool: guest memory: %s\n", strerror(errno));
-		return -1;
-	}
-	r.memory_size = g->mem_size;
-	r.userspace_addr = (uintptr_t)g->mem;
-	err = hvm_ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, (unsigned long)&r);
-	if (err < 0)
-		fprintf(stderr, "hvtool: KVM_SET_USER_MEMORY_REGION: %s\n",
-			strerror(-err));
-	return err;
-}
-
-/* Real mode at 0000:7c00, everything else as the reset state leaves it. */
-static int setup_vcpu(struct guest *g)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs = { .rip = LOAD_GPA, .rflags = 2 };
-	int err;
-
-	err = hvm_vcpu_open(g->dev, g->vm, 0, &g->vcpu);
-	if (!err)
-		err = hvm_ioctl(g->vcpu.fd, KVM_GET_SREGS, (unsigned long)&sregs);
-	if (!err) {
-		sregs.cs.selector = 0;
-		sregs.cs.base = 0;
-		err = hvm_ioctl(g->vcpu.fd, KVM_SET_SREGS,
-				(unsigned long)&sregs);
-	}
-	if (!err)
-		err = hvm_ioctl(g->vcpu.fd, KVM_SET_REGS, (unsigned long)&regs);
-	if (err < 0)
-		fprintf(stderr, "hvtool: vCPU setup: %s\n", strerror(-err));
-	return err;
-}
-
-static void give_cpuid(struct guest *g)
-{
-	struct kvm_cpuid2 *c;
-	int nent = 256;
-
-	c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-	if (!c)
-		return;
-	c->nent = nent;
-	/* The supported table, as a VMM would start from; best effort. */
-	if (!hvm_ioctl(g->dev, KVM_GET_SUPPORTED_CPUID, (unsigned long)c))
-		hvm_ioctl(g->vcpu.fd, KVM_SET_CPUID2, (unsigned long)c);
-	free(c);
-}
-
-/* One port I/O exit. Returns 1 when the guest asked to end the run. */
-static int serve_io(struct guest *g)
-{
-	struct kvm_run *run = g->vcpu.run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
-	size_t bytes = (size_t)run->io.size * run->io.count;
-
-	if (run->io.direction == KVM_EXIT_IO_IN) {
-		memset(data, 0, bytes);
-		return 0;
-	}
-	if (run->io.port == COM1_PORT) {
-		fwrite(data, 1, bytes, stdout);
-		fflush(stdout);
-	} else if (run->io.port == EXIT_PORT) {
-		g->exit_code = data[0];
-		return 1;
-	}
-	return 0;
-}
-
-static const char *reason_name(unsigned int reason)
-{
-	return reason < NR_REASONS && reason_names[reason] ?
-	       reason_names[reason] : "other";
-}
-
-/* Serves exits until the guest ends: 0 for a clean end, 1 otherwise. */
-static int run_loop(struct guest *g)
-{
-	struct kvm_run *run = g->vcpu.run;
-	int err;
-
-	for (;;) {
-		err = hvm_ioctl(g->vcpu.fd, KVM_RUN, 0);
-		if (err == -EINTR)
-			continue;
-		if (err < 0) {
-			fprintf(stderr, "hvtool: KVM_RUN: %s\n", strerror(-err));
-			return 1;
-		}
-		g->exits[run->exit_reason < NR_REASONS ? run->exit_reason : 0]++;
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO:
-			if (serve_io(g))
-				return 0;
-			break;
-		case KVM_EXIT_MMIO:
-			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0, sizeof(run->mmio.data));
-			break;
-		case KVM_EXIT_HLT:
-			return 0;
-		case KVM_EXIT_FAIL_ENTRY:
-			fprintf(stderr, "hvtool: failed entry, reason %#llx\n",
-				run->fail_entry.hardware_entry_failure_reason);
-			return 1;
-		case KVM_EXIT_INTERNAL_ERROR:
-			fprintf(stderr, "hvtool: internal error, suberror %u\n",
-				run->internal.suberror);
-			return 1;
-		default:
-			fprintf(stderr, "hvtool: exit %s (%u)\n",
-				reason_name(run->exit_reason), run->exit_reason);
-			return 1;
-		}
-	}
-}
-
-static void print_summary(const struct guest *g, double seconds)
-{
-	struct kvm_regs regs;
-	unsigned int i;
-
-	if (!hvm_ioctl(g->vcpu.fd, KVM_GET_REGS, (unsigned long)&regs))
-		printf("hvtool: guest stopped at rip %#llx", regs.rip);
-	if (g->exit_code >= 0)
-		printf(", exit code %d", g->exit_code);
-	printf("; %.3f s\nhvtool: exits:", seconds);
-	for (i = 0; i < NR_REASONS; i++)
-		if (g->exits[i])
-			printf(" %s %lu", reason_name(i), g->exits[i]);
-	printf("\n");
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int parse_run_args(int argc, char **argv, size_t *mem_mib)
-{
+	static const struct option opts[] = {
+		{ "dev", required_argument, NULL, 'd' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "serial", required_argument, NULL, 's' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "module", required_argument, NULL, 'M' },
+		{ "cmdline", required_argument, NULL, 'C' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "load-addr", required_argument, NULL, 'a' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmdline = NULL;
+	uint64_t v;
+	char *end;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "m:")) != -1) {
-		if (opt != 'm')
-			return -1;
-		*mem_mib = strtoul(optarg, NULL, 0);
-		if (*mem_mib < 1 || *mem_mib > 4096) {
-			fprintf(stderr, "hvtool: -m: 1 to 4096 MiB\n");
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+d:m:c:s:i:C:t:a:vh", opts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			o->cfg.dev_path = optarg;
+			break;
+		case 'm':
+			if (parse_size(optarg, 20, &v) || v < (2ull << 20) ||
+			    v > (3ull << 30) || v & 0xfff)
+				return bad("--mem '%s': a size from 2M to 3G, a multiple of 4K",
+					   optarg);
+			o->cfg.mem_size = v;
+			break;
+		case 'c':
+			if (parse_uint(optarg, HVT_MAX_CPUS, &v) || !v)
+				return bad("--cpus '%s': 1 to " "64", optarg);
+			o->cfg.cpus = v;
+			break;
+		case 's':
+			o->serial_path = optarg;
+			break;
+		case 'i':
+		case 'M':
+			if (add_module(o, optarg))
+				return -1;
+			break;
+		case 'C':
+			cmdline = optarg;
+			break;
+		case 't':
+			errno = 0;
+			o->cfg.timeout_s = strtod(optarg, &end);
+			if (errno || end == optarg || *end ||
+			    !(o->cfg.timeout_s > 0 && o->cfg.timeout_s <= 1e6))
+				return bad("--timeout '%s': seconds, above 0",
+					   optarg);
+			break;
+		case 'a':
+			if (parse_uint(optarg, 0xffffffffull, &v))
+				return bad("--load-addr '%s': an address below 4 GiB",
+					   optarg);
+			o->img.flat = 1;
+			o->img.load_addr = v;
+			break;
+		case 'v':
+			o->cfg.verbose = 1;
+			break;
+		case 'h':
+			run_usage(stdout);
+			return 1;
+		default:
+			return bad("run: unknown option or missing value in '%s' (hvtool run --help)",
+				   argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return bad("%s", "run: no IMAGE (hvtool run --help)");
+	o->image_path = argv[optind++];
+	if (optind < argc) {
+		if (strcmp(argv[optind], "--"))
+			return bad("run: '%s' after IMAGE: options go before IMAGE, guest args after --",
+				   argv[optind]);
+		optind++;
+	}
+	if (join_cmdline(o, cmdline, argc - optind, argv + optind))
+		return -1;
+	o->img.cmdline = o->cmdline;
+	if (o->serial_path && strcmp(o->serial_path, "stdio")) {
+		o->cfg.serial = fopen(o->serial_path, "we");
+		if (!o->cfg.serial) {
+			fprintf(stderr, "hvtool: --serial %s: %s\n",
+				o->serial_path, strerror(errno));
 			return -1;
 		}
 	}
-	return optind == argc - 1 ? optind : -1;
+	if (read_file(o->image_path, (void **)&o->img.data, &o->img.size))
+		return -1;
+	if (!o->img.size)
+		return bad("%s: empty file", o->image_path);
+	if (o->img.flat && o->img.load_addr >= o->cfg.mem_size)
+		return bad("--load-addr: outside guest memory%s", "");
+	return 0;
+}
+
+static void free_opts(struct run_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->img.nr_mods; i++) {
+		free((void *)o->mods[i].data);
+		free((void *)o->mods[i].path);
+	}
+	free((void *)o->img.data);
+	free(o->cmdline);
+	if (o->cfg.serial && o->cfg.serial != stdout)
+		fclose(o->cfg.serial);
 }
 
 int cmd_run(const char *dev_path, int argc, char **argv)
 {
-	struct guest g = { .dev = -1, .vm = -1, .exit_code = -1 };
-	size_t mem_mib = 2;
-	int arg, rc = 1;
-	double t0;
+	static struct run_opts o;
+	static struct hvt_machine m;
+	struct hvt_boot boot;
+	char err[256];
+	int r;
 
-	arg = parse_run_args(argc, argv, &mem_mib);
-	if (arg < 0) {
-		fprintf(stderr, "usage: hvtool run [-m MiB] IMAGE\n");
-		return 2;
+	memset(&o, 0, sizeof(o));
+	o.cfg.dev_path = dev_path;
+	o.cfg.mem_size = 128ull << 20;
+	o.cfg.cpus = 1;
+	o.cfg.serial = stdout;
+	o.img.mods = o.mods;
+	r = parse(&o, argc, argv);
+	if (r) {
+		free_opts(&o);
+		return r > 0 ? 0 : HVT_EXIT_USAGE;
 	}
-	g.mem_size = mem_mib << 20;
-	g.dev = hvm_dev_open(dev_path);
-	if (g.dev < 0) {
-		fprintf(stderr, "hvtool: %s: %s\n", dev_path, strerror(-g.dev));
-		return 1;
-	}
-	g.vm = hvm_vm_create(g.dev);
-	if (g.vm < 0) {
-		fprintf(stderr, "hvtool: KVM_CREATE_VM: %s\n", strerror(-g.vm));
+	if (hvt_machine_init(&m, &o.cfg, o.cmdline)) {
+		r = HVT_EXIT_VMM;
 		goto out;
 	}
-	if (setup_memory(&g) || load_image(&g, argv[arg]) || setup_vcpu(&g))
+	if (hvt_load(&o.img, m.mem, o.cfg.mem_size, &boot, err, sizeof(err))) {
+		fprintf(stderr, "hvtool: %s: %s\n", o.image_path, err);
+		r = HVT_EXIT_USAGE;
 		goto out;
-	give_cpuid(&g);
-	t0 = now();
-	rc = run_loop(&g);
-	print_summary(&g, now() - t0);
-	if (!rc && g.exit_code > 0)
-		rc = 1;
-	hvm_vcpu_close(&g.vcpu);
+	}
+	if (o.cfg.verbose)
+		fprintf(stderr, "hvtool: %s: %s, entry %#llx, %u vCPU(s), %llu MiB on %s\n",
+			o.image_path, hvt_kind_name(boot.kind),
+			(unsigned long long)boot.entry, o.cfg.cpus,
+			(unsigned long long)(o.cfg.mem_size >> 20),
+			o.cfg.dev_path);
+	r = hvt_machine_create(&m, &boot);
+	if (!r)
+		r = hvt_machine_run(&m);
 out:
-	if (g.vm >= 0)
-		close(g.vm);
-	close(g.dev);
-	return rc;
+	hvt_machine_destroy(&m);
+	free_opts(&o);
+	return r;
 }

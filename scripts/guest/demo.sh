@@ -22,13 +22,25 @@ userspace/hvtool info
 say "hvtool create -n 2 (a VM with two vCPUs, then destroyed)"
 userspace/hvtool create -n 2
 
-say "hvtool run guests/out/hello.bin (a guest under hvmod)"
-userspace/hvtool run guests/out/hello.bin
+# A flat real-mode image needs its load address; status 0: it ended
+# with HLT and interrupts off (Documentation/hvtool.rst).
+say "hvtool run --load-addr 0x7c00 guests/out/hello.bin (a guest under hvmod)"
+st=0
+userspace/hvtool run --load-addr 0x7c00 guests/out/hello.bin || st=$?
+echo "exit status $st"
+
+say "hvtool run --cmdline 'hi there' guests/out/hello32.elf (Multiboot, C runtime)"
+st=0
+userspace/hvtool run --cmdline 'hi there' guests/out/hello32.elf || st=$?
+echo "exit status $st"
 
 # KVM is the oracle: the same guest under Debian's kvm, where it loads.
 if modprobe kvm_amd 2>/dev/null || modprobe kvm_intel 2>/dev/null; then
-	say "hvtool --dev /dev/kvm run guests/out/hello.bin (the same under KVM)"
-	userspace/hvtool --dev /dev/kvm run guests/out/hello.bin
+	say "hvtool --dev /dev/kvm run --load-addr 0x7c00 guests/out/hello.bin (the same under KVM)"
+	st=0
+	userspace/hvtool --dev /dev/kvm run --load-addr 0x7c00 \
+		guests/out/hello.bin || st=$?
+	echo "exit status $st"
 fi
 
 say "live objects after the VM is gone (debugfs hvmod/objects)"
