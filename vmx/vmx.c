@@ -189,14 +189,35 @@ static int vmx_cpu_enable(void)
 	return r;
 }
 
+/* INVEPT/INVVPID types (SDM 31.3). */
+#define VMX_INV_SINGLE		1
+#define VMX_INV_ALL		2
+
+/*
+ * Every EPT and VPID translation this CPU caches (with interrupts off):
+ * the next hypervisor to use VMX here (kvm-intel, or hvmod again) may
+ * reuse a VPID and an EPT root page of ours and must not meet our
+ * guests' translations, whose pages are back with the host.
+ */
+static void vmx_flush_all_local(void)
+{
+	u64 desc[2] = { 0, 0 };
+
+	if (vmx_caps.invept_all)
+		vmx_insn_invept(VMX_INV_ALL, desc);
+	if (vmx_caps.invvpid_all)
+		vmx_insn_invvpid(VMX_INV_ALL, desc);
+}
+
 /*
  * VMCLEAR what is active here (SDM 24.11.1: VMXOFF may not write it
- * back), then VMXOFF and clear CR4.VMXE through the kernel's helper
- * (asm/virtext.h).
+ * back), drop our translations, then VMXOFF and clear CR4.VMXE through
+ * the kernel's helper (asm/virtext.h).
  */
 static void vmx_cpu_disable(void)
 {
 	vmx_vmcs_clear_cpu();
+	vmx_flush_all_local();
 	if (cpu_vmxoff())
 		pr_err_ratelimited("VMXOFF faulted on CPU %d\n",
 				   smp_processor_id());
@@ -229,9 +250,27 @@ static int vmx_vm_init(struct hvm_vm *vm)
 	return 0;
 }
 
+/* On each CPU: this VM's EPT translations (its vCPUs are gone). */
+static void vmx_invept_local(void *arg)
+{
+	u64 desc[2] = { *(u64 *)arg, 0 };
+
+	if (vmx_caps.invept_single)
+		vmx_insn_invept(VMX_INV_SINGLE, desc);
+	else
+		vmx_insn_invept(VMX_INV_ALL, desc);
+}
+
+/*
+ * The EPT root page goes back to the host and may become another VM's
+ * root, with the same EPTP: no CPU may keep translations tagged with it.
+ */
 static void vmx_vm_destroy(struct hvm_vm *vm)
 {
-	kfree(vm->arch);
+	struct vmx_vm *vmx_vm = vm->arch;
+
+	on_each_cpu(vmx_invept_local, &vmx_vm->eptp, 1);
+	kfree(vmx_vm);
 }
 
 /* A VPID per vCPU when the CPU has them; 0 (none) when they run out. */
