@@ -14,6 +14,7 @@
 
 #include "lib/hvm.h"
 #include "run.h"
+#include "obs.h"
 
 #define HVTOOL_VERSION	"0.1"
 
@@ -30,6 +31,9 @@ static void usage(FILE *f)
 		"                    print each vCPU's reset registers, destroy it\n"
 		"  run [-m MiB] IMAGE  run a flat guest image from 0000:7c00 in\n"
 		"                    real mode (guests/), COM1 to stdout\n"
+		"  stat [-i S] [-n N] [VM]  exits per reason per second and\n"
+		"                    latency percentiles (netlink)\n"
+		"  trace [--reason R] [--sample N] [VM]  stream exit events\n"
 		"  version           print hvtool's version\n"
 		"\n"
 		"options:\n"
@@ -161,6 +165,10 @@ int main(int argc, char **argv)
 		return cmd_create(argc, argv);
 	if (!strcmp(argv[0], "run"))
 		return cmd_run(dev_path, argc, argv);
+	if (!strcmp(argv[0], "stat"))
+		return cmd_stat(argc, argv);
+	if (!strcmp(argv[0], "trace"))
+		return cmd_trace(argc, argv);
 	if (!strcmp(argv[0], "version")) {
 		printf("hvtool %s\n", HVTOOL_VERSION);
 		return 0;
