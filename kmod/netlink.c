@@ -27,6 +27,9 @@
 
 #define HVM_NL_RING_SIZE	256	/* power of two */
 #define HVM_NL_BATCH		32
+/* 4 u32 and 4 u64 attributes, each u64 with room for a pad attribute. */
+#define HVM_NL_EVENT_SIZE	(4 * nla_total_size(sizeof(u32)) + \
+				 4 * nla_total_size_64bit(sizeof(u64)))
 
 struct hvm_nl_event {
 	u32 vm;
@@ -280,7 +283,8 @@ static void hvm_nl_send(const struct hvm_nl_event *ev)
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Sized to the event: a small skb, so receive buffers hold many. */
+	msg = genlmsg_new(HVM_NL_EVENT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &hvm_nl_family, 0, HVMOD_CMD_EXIT_EVENT);

@@ -384,7 +384,7 @@ static void run_stats_bench(const char *sandbox, unsigned int rounds,
 			    long fixed_n, double target_s)
 {
 	const struct bench *b = &benches[0];	/* cpuid */
-	double ns[2][MAX_ROUNDS], med[2];
+	double ns[3][MAX_ROUNDS], med[3];
 	unsigned long n[NR_DEVS];
 	unsigned int i;
 	int on;
@@ -400,18 +400,25 @@ static void run_stats_bench(const char *sandbox, unsigned int rounds,
 			set_obs(on);
 			ns[on][i] = b->run(0, n[0]) * 1e9 / n[0];
 		}
+		/* Statistics alone, tracepoints off. */
+		set_obs(true);
+		write_str(TRACE_ENABLE, "0");
+		ns[2][i] = b->run(0, n[0]) * 1e9 / n[0];
 	}
 	/* Back to the module's defaults: statistics on, tracing off. */
 	write_str(STATS_PARAM, "Y");
 	write_str(TRACE_ENABLE, "0");
 	write_str("/sys/kernel/tracing/trace", "");
-	for (on = 0; on < 2; on++) {
-		printf("# cpuid_stats: %s ns/op by round:", on ? "on" : "off");
+	for (on = 0; on < 3; on++) {
+		printf("# cpuid_stats: %s ns/op by round:",
+		       on == 2 ? "stats only" : on ? "on" : "off");
 		for (i = 0; i < rounds; i++)
 			printf(" %.0f", ns[on][i]);
 		printf("\n");
 		med[on] = median(ns[on], rounds);
 	}
+	printf("# cpuid_stats: statistics only (tracepoints off): %.0f ns,"
+	       " ratio to off %.3f\n", med[2], med[2] / med[0]);
 	printf("BENCH %s cpuid_stats a=%.0f b=%.0f ratio=%.3f\n", sandbox,
 	       med[0], med[1], med[1] / med[0]);
 	fflush(stdout);

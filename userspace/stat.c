@@ -38,6 +38,11 @@ int hvnl_open(struct hvnl *h)
 		fprintf(stderr, "hvtool: generic netlink socket failed\n");
 		return -1;
 	}
+	/*
+	 * No automatic ACK: a reply (GET_STATS) would leave its ACK behind
+	 * for the next request to trip over; SET_SAMPLE asks for one.
+	 */
+	nl_socket_disable_auto_ack(h->sk);
 	h->family = genl_ctrl_resolve(h->sk, HVMOD_GENL_NAME);
 	if (h->family < 0) {
 		fprintf(stderr, "hvtool: netlink family %s: %s (is hvmod loaded?)\n",
