@@ -8,9 +8,13 @@ ABI ?= $(shell scripts/abi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(ABI)
 LINUX_SRC ?= $(CURDIR)/.cache/linux-source
 CHECKPATCH := $(LINUX_SRC)/scripts/checkpatch.pl
-# Everything of the module that checkpatch must find clean.
-MODULE_SRCS = Kbuild $(wildcard kmod/*.[chS] svm/*.[chS] vmx/*.[chS] \
-			       npt/*.[chS] iommu/*.[chS])
+# Everything of the module that checkpatch must find clean. The
+# tracepoint header is not C that checkpatch can parse (TRACE_EVENT's
+# open-ended TP_* blocks, as in the kernel's own include/trace/events/):
+# it is built with -Werror and checked by sparse instead.
+MODULE_SRCS = Kbuild $(filter-out kmod/trace.h, \
+		$(wildcard kmod/*.[chS] svm/*.[chS] vmx/*.[chS] \
+			   npt/*.[chS] iommu/*.[chS]))
 
 all: module hvtool guests selftests unit
 

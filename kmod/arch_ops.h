@@ -51,6 +51,52 @@ struct hvm_events {
 	bool nmi_masked;
 };
 
+/*
+ * Vendor-neutral exit reasons (statistics, tracepoints, netlink events).
+ * Every hardware exit maps to exactly one; keep hvm_exit_reason_names[]
+ * (kmod/stats.c) and HVM_EXIT_REASON_SYMBOLS (kmod/trace.h) in step.
+ * This order is ABI: the netlink family and the stats names use it.
+ */
+enum hvm_exit_reason {
+	HVM_EXIT_R_EXTINT,	/* host interrupt, NMI, SMI, INIT */
+	HVM_EXIT_R_IRQ_WINDOW,	/* the guest can take an interrupt */
+	HVM_EXIT_R_NMI_WINDOW,	/* IRET of an NMI handler (NMI unmasked) */
+	HVM_EXIT_R_EXCEPTION,	/* an intercepted exception */
+	HVM_EXIT_R_CPUID,
+	HVM_EXIT_R_HLT,
+	HVM_EXIT_R_IO,		/* IN, OUT, INS, OUTS */
+	HVM_EXIT_R_MSR_READ,
+	HVM_EXIT_R_MSR_WRITE,
+	HVM_EXIT_R_NPF,		/* nested page fault / EPT violation */
+	HVM_EXIT_R_CR,		/* control-register access */
+	HVM_EXIT_R_DR,		/* debug-register access */
+	HVM_EXIT_R_HYPERCALL,	/* VMMCALL / VMCALL */
+	HVM_EXIT_R_SHUTDOWN,	/* triple fault */
+	HVM_EXIT_R_FAIL_ENTRY,	/* the entry itself failed */
+	HVM_EXIT_R_INSN,	/* other intercepted instructions */
+	HVM_EXIT_R_OTHER,	/* anything else (unexpected exits) */
+	HVM_EXIT_R_NR,
+};
+
+/*
+ * The last exit, filled by the back end's enter_guest right after the
+ * world switch (before handle_exit), read by the core for tracepoints,
+ * statistics and netlink events (kmod/trace.h, kmod/stats.c):
+ *   reason  enum hvm_exit_reason
+ *   code    the raw vendor exit code: the VMCB EXITCODE (AMD-V), the
+ *           basic exit reason with its flag bits (VT-x)
+ *   info1   EXITINFO1 (AMD-V), the exit qualification (VT-x)
+ *   info2   EXITINFO2 (AMD-V), the guest-physical address of an EPT
+ *           violation or misconfiguration, else 0 (VT-x)
+ * When enter_guest fails (returns -errno), reason is HVM_EXIT_R_FAIL_ENTRY.
+ */
+struct hvm_last_exit {
+	u32 reason;
+	u32 code;
+	u64 info1;
+	u64 info2;
+};
+
 struct hvm_arch_ops {
 	const char *name;	/* "svm" or "vmx": logs and debugfs */
 
@@ -90,7 +136,8 @@ struct hvm_arch_ops {
 	/*
 	 * One world switch: guest registers from vcpu->gpr/rip/rflags in,
 	 * and back out at the exit, which the back end records for
-	 * handle_exit. 0, or -errno if the CPU could not even try.
+	 * handle_exit, and describes in vcpu->last_exit (above). 0, or
+	 * -errno if the CPU could not even try.
 	 */
 	int (*enter_guest)(struct hvm_vcpu *vcpu);
 	/*

@@ -32,6 +32,7 @@ long hvm_check_extension(long cap)
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_BINARY_STATS_FD:
 		return 1;
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_XSAVE:

@@ -19,6 +19,7 @@
 
 #include "kmod/arch_ops.h"
 #include "kmod/cpuid.h"
+#include "kmod/stats.h"
 #include "kmod/x86_decode.h"
 #include "npt/npt.h"
 
@@ -124,6 +125,7 @@ struct hvm_vm {
 	 * whose last-seen value differs flushes its TLB before entry.
 	 */
 	atomic64_t tlb_gen;
+	struct hvm_vm_obs obs;		/* kmod/stats.h */
 	void *arch;			/* (o) back end's VM state */
 };
 
@@ -143,6 +145,8 @@ struct hvm_vcpu {
 	int irq_pending;		/* [V] KVM_INTERRUPT vector, or -1 */
 	struct fpu_guest guest_fpu;	/* [V] kernel's guest-FPU state */
 	u32 pkru;			/* [V] guest PKRU, outside guest_fpu */
+	struct hvm_last_exit last_exit;	/* [V] filled by enter_guest */
+	struct hvm_vcpu_stats stats;	/* [V] kmod/stats.h */
 	void *arch;			/* (o) back end's vCPU state */
 };
 

@@ -47,13 +47,20 @@ static int __init hvm_init(void)
 	if (r)
 		goto out_unprobe;
 	hvm_debugfs_init();
-	r = hvm_dev_register();
+	hvm_stats_init();
+	r = hvm_netlink_init();
 	if (r)
 		goto out_debugfs;
+	r = hvm_dev_register();
+	if (r)
+		goto out_netlink;
 	pr_info("ready: /dev/hvm (%s back end)\n", hvm_ops->name);
 	return 0;
 
+out_netlink:
+	hvm_netlink_exit();
 out_debugfs:
+	hvm_stats_exit();
 	hvm_debugfs_exit();
 	hvm_virt_exit();
 out_unprobe:
@@ -65,6 +72,8 @@ out_unprobe:
 static void __exit hvm_exit(void)
 {
 	hvm_dev_unregister();
+	hvm_netlink_exit();
+	hvm_stats_exit();
 	hvm_debugfs_exit();
 	hvm_virt_exit();
 	if (hvm_ops->unprobe)

@@ -32,6 +32,7 @@
 #include <linux/uaccess.h>
 
 #include "kmod/hvm.h"
+#include "kmod/trace.h"
 
 /* A 2 MiB frame: its pages and their order. */
 #define HVM_ORDER_2M		(21 - PAGE_SHIFT)
@@ -257,6 +258,7 @@ int hvm_mmu_fault(struct hvm_vcpu *vcpu, u64 gpa, bool write)
 	if (slot && !(write && (slot->flags & KVM_MEM_READONLY)))
 		r = hvm_pin_and_map(vm, slot, gpa >> PAGE_SHIFT);
 	mutex_unlock(&vm->slots_lock);
+	trace_hvm_npf(vcpu, gpa, vcpu->last_exit.info1, r);
 	return r;
 }
 

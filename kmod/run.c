@@ -20,6 +20,7 @@
 #include <uapi/linux/kvm_para.h>
 
 #include "kmod/emulate.h"
+#include "kmod/trace.h"
 
 bool hvm_force_flush;
 module_param_named(force_flush, hvm_force_flush, bool, 0444);
@@ -88,8 +89,31 @@ static int hvm_handle_work(struct hvm_vcpu *vcpu)
 	return HVM_RETRY;
 }
 
-static int hvm_enter_once(struct hvm_vcpu *vcpu)
+/*
+ * Observability around one exit (kmod/stats.c, kmod/netlink.c): the TSC
+ * at the exit, or 0 when neither statistics nor sampling want it.
+ */
+static bool hvm_obs_wanted(struct hvm_vcpu *vcpu)
 {
+	return READ_ONCE(hvm_stats_on) || READ_ONCE(vcpu->vm->obs.sample);
+}
+
+static void hvm_obs_exit(struct hvm_vcpu *vcpu, u64 exit_tsc)
+{
+	u64 now;
+
+	if (!exit_tsc)
+		return;
+	now = rdtsc();
+	if (READ_ONCE(hvm_stats_on))
+		hvm_stats_exit_handled(vcpu, exit_tsc, now);
+	if (READ_ONCE(vcpu->vm->obs.sample))
+		hvm_netlink_exit_event(vcpu, exit_tsc, now);
+}
+
+static int hvm_enter_once(struct hvm_vcpu *vcpu, u64 *exit_tsc)
+{
+	int irq = vcpu->irq_pending;
 	int r;
 
 	preempt_disable();
@@ -110,11 +134,18 @@ static int hvm_enter_once(struct hvm_vcpu *vcpu)
 	 * exits and re-enters without ever sleeping stalls RCU.
 	 */
 	rcu_note_context_switch(false);
+	trace_hvm_entry(vcpu);
 	r = hvm_ops->enter_guest(vcpu);
+	*exit_tsc = hvm_obs_wanted(vcpu) ? rdtsc() : 0;
 	/* A host interrupt that caused the exit is taken here. */
 	local_irq_enable();
 	preempt_enable();
-	return r ? r : HVM_ENTERED;
+	if (r)
+		return r;
+	if (irq >= 0 && vcpu->irq_pending < 0)
+		trace_hvm_inj_irq(vcpu, irq);
+	trace_hvm_exit(vcpu);
+	return HVM_ENTERED;
 }
 
 /*
@@ -129,18 +160,43 @@ static bool hvm_irq_window_open(struct hvm_vcpu *vcpu)
 
 static int hvm_run_loop(struct hvm_vcpu *vcpu)
 {
+	u64 exit_tsc;
 	int r;
 
 	for (;;) {
-		r = hvm_enter_once(vcpu);
+		r = hvm_enter_once(vcpu, &exit_tsc);
 		if (r == HVM_ENTERED) {
 			vcpu->has_run = true;
 			r = hvm_ops->handle_exit(vcpu);
+			hvm_obs_exit(vcpu, exit_tsc);
 		}
 		if (r <= 0)
 			return r;
 		if (hvm_irq_window_open(vcpu))
 			return hvm_exit_to_user(vcpu, KVM_EXIT_IRQ_WINDOW_OPEN);
+	}
+}
+
+/*
+ * KVM_RUN returns: the userspace-exit tracepoint (and MMIO's, whose
+ * access is then in run->mmio), and the start of the round trip that
+ * the next KVM_RUN closes (hvm_stats_run_begin()).
+ */
+static void hvm_obs_user_exit(struct hvm_vcpu *vcpu, int r)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (trace_hvm_mmio_enabled() && !r && run->exit_reason == KVM_EXIT_MMIO) {
+		u64 data = 0;
+
+		memcpy(&data, run->mmio.data, min_t(u32, run->mmio.len, 8));
+		trace_hvm_mmio(vcpu, run->mmio.phys_addr, run->mmio.len,
+			       run->mmio.is_write, data);
+	}
+	trace_hvm_userspace_exit(vcpu, run->exit_reason, r);
+	if (READ_ONCE(hvm_stats_on)) {
+		vcpu->stats.user_exits++;
+		vcpu->stats.user_tsc = rdtsc();
 	}
 }
 
@@ -161,6 +217,8 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	if (vcpu->stats.user_tsc)
+		hvm_stats_run_begin(vcpu, rdtsc());
 	run->flags = 0;
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	/* kvm_set_cr8(): the TPR is 4 bits; more is -EINVAL. */
@@ -180,6 +238,7 @@ int hvm_vcpu_run(struct hvm_vcpu *vcpu)
 out:
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	hvm_post_run_save(vcpu);
+	hvm_obs_user_exit(vcpu, r);
 	return r;
 }
 
@@ -227,6 +286,7 @@ void hvm_fill_io_exit(struct hvm_vcpu *vcpu, u16 port, u8 size, bool in,
 {
 	struct kvm_run *run = vcpu->run;
 
+	trace_hvm_pio(vcpu, port, size, in, count);
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = size;
@@ -311,11 +371,13 @@ static void hvm_set_gpr32(struct hvm_vcpu *vcpu, enum hvm_gpr reg, u32 val)
 int hvm_handle_cpuid(struct hvm_vcpu *vcpu, u64 next_rip)
 {
 	u32 eax = vcpu->gpr[HVM_RAX], ecx = vcpu->gpr[HVM_RCX], ebx, edx;
+	u32 leaf = eax, subleaf = ecx;
 	struct hvm_cpuid_state st;
 
 	hvm_vcpu_cpuid_state(vcpu, &st);
 	hvm_cpuid_answer(vcpu->cpuid.entries, vcpu->cpuid.nent, &st,
 			 &eax, &ebx, &ecx, &edx);
+	trace_hvm_cpuid(vcpu, leaf, subleaf, eax, ebx, ecx, edx);
 	hvm_set_gpr32(vcpu, HVM_RAX, eax);
 	hvm_set_gpr32(vcpu, HVM_RBX, ebx);
 	hvm_set_gpr32(vcpu, HVM_RCX, ecx);
@@ -352,12 +414,15 @@ int hvm_handle_hypercall(struct hvm_vcpu *vcpu, u64 next_rip)
 /* RDMSR: ECX in, EDX:EAX out; #GP(0) for an MSR hvmod does not have. */
 int hvm_handle_rdmsr(struct hvm_vcpu *vcpu, u64 next_rip)
 {
-	u64 data;
+	u32 index = vcpu->gpr[HVM_RCX];
+	u64 data = 0;
 
-	if (hvm_get_msr(vcpu, (u32)vcpu->gpr[HVM_RCX], &data)) {
+	if (hvm_get_msr(vcpu, index, &data)) {
+		trace_hvm_msr(vcpu, false, index, 0, true);
 		hvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
+	trace_hvm_msr(vcpu, false, index, data, false);
 	hvm_set_gpr32(vcpu, HVM_RAX, (u32)data);
 	hvm_set_gpr32(vcpu, HVM_RDX, data >> 32);
 	vcpu->rip = next_rip;
@@ -367,8 +432,11 @@ int hvm_handle_rdmsr(struct hvm_vcpu *vcpu, u64 next_rip)
 int hvm_handle_wrmsr(struct hvm_vcpu *vcpu, u64 next_rip)
 {
 	u64 data = (u32)vcpu->gpr[HVM_RAX] | (vcpu->gpr[HVM_RDX] << 32);
+	u32 index = vcpu->gpr[HVM_RCX];
+	bool fault = hvm_set_msr(vcpu, index, data, false);
 
-	if (hvm_set_msr(vcpu, (u32)vcpu->gpr[HVM_RCX], data, false)) {
+	trace_hvm_msr(vcpu, true, index, data, fault);
+	if (fault) {
 		hvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}

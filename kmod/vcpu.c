@@ -162,6 +162,9 @@ static long hvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_NMI:
 		r = hvm_vcpu_events_ioctl(vcpu, ioctl, argp);
 		break;
+	case KVM_GET_STATS_FD:
+		r = hvm_vcpu_stats_fd(vcpu);
+		break;
 	default:
 		r = hvm_vcpu_state_ioctl(vcpu, ioctl, argp);
 		break;

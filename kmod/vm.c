@@ -22,6 +22,7 @@ static void hvm_vm_free(struct kref *kref)
 	struct hvm_vm *vm = container_of(kref, struct hvm_vm, kref);
 	unsigned int i;
 
+	hvm_vm_obs_del(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		hvm_vcpu_free(vm->vcpus[i]);
 	hvm_mmu_destroy(vm);
@@ -133,6 +134,8 @@ static long hvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return arg > HVM_TSS_ADDR_MAX ? -EINVAL : 0;
 	case KVM_SET_IDENTITY_MAP_ADDR:
 		return hvm_vm_set_identity_map_addr(vm, (void __user *)arg);
+	case KVM_GET_STATS_FD:
+		return hvm_vm_stats_fd(vm);
 	default:
 		/* KVM's VM fd answers unknown ioctls with -ENOTTY. */
 		return -ENOTTY;
@@ -177,6 +180,7 @@ static struct hvm_vm *hvm_vm_alloc(void)
 		}
 	}
 	hvm_objects_inc(HVM_OBJ_VMS);
+	hvm_vm_obs_add(vm);
 	return vm;
 fail:
 	mmdrop(vm->mm);

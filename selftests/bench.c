@@ -23,6 +23,12 @@
  *               KVM_EXIT_MMIO round trips
  *   vm_create   KVM_CREATE_VM, a 2 MiB slot, one vCPU and its kvm_run
  *               mapping, then all of it closed again: one cycle
+ *   cpuid_stats hvmod only: the cpuid benchmark with exit statistics
+ *               and hvmod's tracepoints off (a: module parameter
+ *               stats=0, no hvmod event enabled in tracefs) and on (b:
+ *               stats=1, every hvmod event enabled), rounds alternating;
+ *               printed as BENCH <sandbox> cpuid_stats a=<ns> b=<ns>
+ *               ratio=<b/a>
  * VM setup and teardown are outside the timed part of the guest
  * benchmarks.  Every exit is checked (reason, port or address, count):
  * a device that takes a shortcut fails the run instead of winning it.
@@ -357,6 +363,67 @@ static void run_bench(const struct bench *b, const char *sandbox,
 	fflush(stdout);
 }
 
+#define STATS_PARAM	"/sys/module/hvmod/parameters/stats"
+#define TRACE_ENABLE	"/sys/kernel/tracing/events/hvmod/enable"
+
+static void write_str(const char *path, const char *v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(v, f) < 0 || fclose(f))
+		fail("write %s to %s: %s", v, path, strerror(errno));
+}
+
+static void set_obs(bool on)
+{
+	write_str(STATS_PARAM, on ? "Y" : "N");
+	write_str(TRACE_ENABLE, on ? "1" : "0");
+}
+
+static void run_stats_bench(const char *sandbox, unsigned int rounds,
+			    long fixed_n, double target_s)
+{
+	const struct bench *b = &benches[0];	/* cpuid */
+	double ns[3][MAX_ROUNDS], med[3];
+	unsigned long n[NR_DEVS];
+	unsigned int i;
+	int on;
+
+	if (fixed_n > 0)
+		n[0] = fixed_n;
+	else
+		calibrate(b, target_s, n);
+	printf("# cpuid_stats: %lu CPUIDs per round on hvm; %u rounds\n",
+	       n[0], rounds);
+	for (i = 0; i < rounds; i++) {
+		for (on = 0; on < 2; on++) {
+			set_obs(on);
+			ns[on][i] = b->run(0, n[0]) * 1e9 / n[0];
+		}
+		/* Statistics alone, tracepoints off. */
+		set_obs(true);
+		write_str(TRACE_ENABLE, "0");
+		ns[2][i] = b->run(0, n[0]) * 1e9 / n[0];
+	}
+	/* Back to the module's defaults: statistics on, tracing off. */
+	write_str(STATS_PARAM, "Y");
+	write_str(TRACE_ENABLE, "0");
+	write_str("/sys/kernel/tracing/trace", "");
+	for (on = 0; on < 3; on++) {
+		printf("# cpuid_stats: %s ns/op by round:",
+		       on == 2 ? "stats only" : on ? "on" : "off");
+		for (i = 0; i < rounds; i++)
+			printf(" %.0f", ns[on][i]);
+		printf("\n");
+		med[on] = median(ns[on], rounds);
+	}
+	printf("# cpuid_stats: statistics only (tracepoints off): %.0f ns,"
+	       " ratio to off %.3f\n", med[2], med[2] / med[0]);
+	printf("BENCH %s cpuid_stats a=%.0f b=%.0f ratio=%.3f\n", sandbox,
+	       med[0], med[1], med[1] / med[0]);
+	fflush(stdout);
+}
+
 /* Stay on the CPU we started on: no migrations in the middle of a round. */
 static void pin_to_current_cpu(void)
 {
@@ -407,6 +474,10 @@ int main(void)
 			continue;
 		run_bench(&benches[i], sandbox, rounds, fixed_n,
 			  target_ms / 1000.0);
+		ran++;
+	}
+	if (!only || !*only || !strcmp(only, "cpuid_stats")) {
+		run_stats_bench(sandbox, rounds, fixed_n, target_ms / 1000.0);
 		ran++;
 	}
 	if (!ran)

@@ -99,6 +99,7 @@ int svm_exit_iret(struct hvm_vcpu *vcpu, struct svm_vcpu *svm);
 
 /* svm_exit.c */
 int svm_handle_exit(struct hvm_vcpu *vcpu);
+void svm_record_exit(struct hvm_vcpu *vcpu, struct svm_vcpu *svm);
 
 /* svm_entry.S: 0, or -EFAULT if an SVM instruction faulted. */
 int svm_world_switch(u64 vmcb_pa, u64 *gprs, u64 host_save_pa);

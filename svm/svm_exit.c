@@ -280,6 +280,75 @@ static const svm_exit_fn svm_exit_table[] = {
 	[SVM_EXIT_IRET] = svm_exit_iret,	/* svm_events.c */
 };
 
+/* The vendor-neutral class of an EXITCODE (struct hvm_last_exit). */
+static u32 svm_exit_reason(u64 code)
+{
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+	case SVM_EXIT_INIT:
+		return HVM_EXIT_R_EXTINT;
+	case SVM_EXIT_VINTR:
+		return HVM_EXIT_R_IRQ_WINDOW;
+	case SVM_EXIT_IRET:
+		return HVM_EXIT_R_NMI_WINDOW;
+	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
+		return HVM_EXIT_R_EXCEPTION;
+	case SVM_EXIT_CPUID:
+		return HVM_EXIT_R_CPUID;
+	case SVM_EXIT_HLT:
+		return HVM_EXIT_R_HLT;
+	case SVM_EXIT_IOIO:
+		return HVM_EXIT_R_IO;
+	case SVM_EXIT_NPF:
+		return HVM_EXIT_R_NPF;
+	case SVM_EXIT_READ_CR0 ... SVM_EXIT_WRITE_CR0 + 15:
+		return HVM_EXIT_R_CR;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		return HVM_EXIT_R_DR;
+	case SVM_EXIT_VMMCALL:
+		return HVM_EXIT_R_HYPERCALL;
+	case SVM_EXIT_SHUTDOWN:
+		return HVM_EXIT_R_SHUTDOWN;
+	case SVM_EXIT_RDPMC:
+	case SVM_EXIT_RSM:
+	case SVM_EXIT_INVD:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD ... SVM_EXIT_SKINIT:
+	case SVM_EXIT_RDTSCP:
+	case SVM_EXIT_WBINVD:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_XSETBV:
+	case SVM_EXIT_RDPRU:
+	case SVM_EXIT_INVPCID:
+		return HVM_EXIT_R_INSN;
+	default:
+		return HVM_EXIT_R_OTHER;
+	}
+}
+
+/* Called by svm_enter_guest() right after #VMEXIT. */
+void svm_record_exit(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
+{
+	const struct vmcb_control_area *c = &svm->vmcb->control;
+	struct hvm_last_exit *e = &vcpu->last_exit;
+	u64 code = ((u64)c->exit_code_hi << 32) | c->exit_code;
+
+	e->code = c->exit_code;
+	e->info1 = c->exit_info_1;
+	e->info2 = c->exit_info_2;
+	if (c->exit_code == (u32)SVM_EXIT_ERR)
+		e->reason = HVM_EXIT_R_FAIL_ENTRY;
+	else if (code == SVM_EXIT_MSR)
+		e->reason = c->exit_info_1 ? HVM_EXIT_R_MSR_WRITE :
+					     HVM_EXIT_R_MSR_READ;
+	else
+		e->reason = svm_exit_reason(code);
+}
+
 int svm_handle_exit(struct hvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);

@@ -275,5 +275,6 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 	vmcb->control.event_inj = 0;
 	svm->exitintinfo = vmcb->control.exit_int_info;
 	svm->exitintinfo_err = vmcb->control.exit_int_info_err;
+	svm_record_exit(vcpu, svm);
 	return r;
 }

@@ -16,6 +16,7 @@
 #include "lib/hvm.h"
 #include "lib/vm.h"
 #include "run.h"
+#include "obs.h"
 
 static const char *dev_path = HVM_DEFAULT_DEV;
 
@@ -31,6 +32,9 @@ static void usage(FILE *f)
 		"  run [options] IMAGE [-- guest args]\n"
 		"                    run an ELF, Multiboot or flat guest image\n"
 		"                    (hvtool run --help)\n"
+		"  stat [-i S] [-n N] [VM]  exits per reason per second and\n"
+		"                    latency percentiles (netlink)\n"
+		"  trace [--reason R] [--sample N] [VM]  stream exit events\n"
 		"  version           print hvtool's version\n"
 		"\n"
 		"options:\n"
@@ -167,6 +171,10 @@ int main(int argc, char **argv)
 		return cmd_create(argc, argv);
 	if (!strcmp(argv[0], "run"))
 		return cmd_run(dev_path, argc, argv);
+	if (!strcmp(argv[0], "stat"))
+		return cmd_stat(argc, argv);
+	if (!strcmp(argv[0], "trace"))
+		return cmd_trace(argc, argv);
 	if (!strcmp(argv[0], "version")) {
 		printf("hvtool %s\n", HVT_VERSION);
 		return 0;

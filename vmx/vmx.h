@@ -164,5 +164,6 @@ void vmx_nmi_unblocked_by_iret(struct vmx_vcpu *vmx, bool unblocked);
 
 /* vmx_exit.c */
 int vmx_handle_exit(struct hvm_vcpu *vcpu);
+void vmx_record_exit(struct hvm_vcpu *vcpu, struct vmx_vcpu *vmx);
 
 #endif /* HVMOD_VMX_H */

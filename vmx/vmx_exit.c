@@ -274,6 +274,51 @@ static const vmx_exit_fn vmx_exit_table[] = {
 	[EXIT_REASON_VMFUNC] = vmx_exit_ud,
 };
 
+/* Basic exit reason -> the core's vendor-neutral one (kmod/arch_ops.h). */
+static const u8 vmx_neutral_reason[] = {
+	[EXIT_REASON_EXCEPTION_NMI] = HVM_EXIT_R_EXCEPTION,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = HVM_EXIT_R_EXTINT,
+	[EXIT_REASON_TRIPLE_FAULT] = HVM_EXIT_R_SHUTDOWN,
+	[EXIT_REASON_INIT_SIGNAL] = HVM_EXIT_R_EXTINT,
+	[EXIT_REASON_SIPI_SIGNAL] = HVM_EXIT_R_EXTINT,
+	[EXIT_REASON_INTERRUPT_WINDOW] = HVM_EXIT_R_IRQ_WINDOW,
+	[EXIT_REASON_NMI_WINDOW] = HVM_EXIT_R_NMI_WINDOW,
+	[EXIT_REASON_CPUID] = HVM_EXIT_R_CPUID,
+	[EXIT_REASON_HLT] = HVM_EXIT_R_HLT,
+	[EXIT_REASON_VMCALL] = HVM_EXIT_R_HYPERCALL,
+	[EXIT_REASON_CR_ACCESS] = HVM_EXIT_R_CR,
+	[EXIT_REASON_DR_ACCESS] = HVM_EXIT_R_DR,
+	[EXIT_REASON_IO_INSTRUCTION] = HVM_EXIT_R_IO,
+	[EXIT_REASON_MSR_READ] = HVM_EXIT_R_MSR_READ,
+	[EXIT_REASON_MSR_WRITE] = HVM_EXIT_R_MSR_WRITE,
+	[EXIT_REASON_EPT_VIOLATION] = HVM_EXIT_R_NPF,
+	[EXIT_REASON_EPT_MISCONFIG] = HVM_EXIT_R_NPF,
+};
+
+/* vcpu->last_exit for the core's statistics and tracepoints. */
+void vmx_record_exit(struct hvm_vcpu *vcpu, struct vmx_vcpu *vmx)
+{
+	struct hvm_last_exit *e = &vcpu->last_exit;
+	u32 basic = vmx->exit.reason & 0xffff;
+
+	e->code = vmx->exit.reason;
+	e->info1 = vmx->exit.qual;
+	e->info2 = 0;
+	if (basic == EXIT_REASON_EPT_VIOLATION ||
+	    basic == EXIT_REASON_EPT_MISCONFIG)
+		e->info2 = vmx->exit.gpa;
+	if (vmx->exit.reason == VMX_EXIT_VMFAIL ||
+	    (vmx->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		e->reason = HVM_EXIT_R_FAIL_ENTRY;
+	else if (basic < ARRAY_SIZE(vmx_neutral_reason) &&
+		 (vmx_neutral_reason[basic] || !basic))
+		e->reason = vmx_neutral_reason[basic];
+	else if (basic < ARRAY_SIZE(vmx_exit_table) && vmx_exit_table[basic])
+		e->reason = HVM_EXIT_R_INSN;
+	else
+		e->reason = HVM_EXIT_R_OTHER;
+}
+
 int vmx_handle_exit(struct hvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);

@@ -268,11 +268,15 @@ int vmx_enter_guest(struct hvm_vcpu *vcpu)
 		/* VMfail: the VM-instruction error says why (30.4). */
 		vmx->exit.reason = VMX_EXIT_VMFAIL;
 		vmx->exit.qual = vmcs_read(vmx, VM_INSTRUCTION_ERROR);
+		vmx_record_exit(vcpu, vmx);
 		return 0;
 	}
-	if (r)
+	if (r) {
+		vcpu->last_exit.reason = HVM_EXIT_R_FAIL_ENTRY;
 		return r;
+	}
 	vmx_read_exit(vcpu, vmx);
+	vmx_record_exit(vcpu, vmx);
 	/* A failed entry (exit reason bit 31) leaves the VMCS unlaunched. */
 	if (!(vmx->exit.reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		vmx->launched = true;
