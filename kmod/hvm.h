@@ -211,6 +211,7 @@ long hvm_get_msr_index_list(struct kvm_msr_list __user *user);
 void hvm_vcpu_cpuid_state(struct hvm_vcpu *vcpu, struct hvm_cpuid_state *st);
 bool hvm_cr0_valid(u64 cr0);
 bool hvm_efer_valid(u64 efer);
+bool hvm_pat_valid(u64 pat);
 /* 0, or 1 for an MSR that does not exist or a refused value (#GP). */
 int hvm_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
 int hvm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host);

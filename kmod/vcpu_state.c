@@ -25,6 +25,20 @@ bool hvm_cr0_valid(u64 cr0)
 	return !((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE));
 }
 
+/* IA32_PAT: each of the 8 types is UC, WC, WT, WP, WB or UC- (0,1,4-7). */
+bool hvm_pat_valid(u64 pat)
+{
+	unsigned int i;
+	u8 type;
+
+	for (i = 0; i < 8; i++) {
+		type = pat >> (i * 8);
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
 /* EFER bits a guest may set: SCE, LME, LMA, NX (not SVME: no nesting). */
 bool hvm_efer_valid(u64 efer)
 {

@@ -232,19 +232,6 @@ void svm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4)
 	to_svm(vcpu)->vmcb->save.cr4 = cr4;
 }
 
-static bool svm_pat_valid(u64 pat)
-{
-	unsigned int i;
-	u8 type;
-
-	for (i = 0; i < 8; i++) {
-		type = pat >> (i * 8);
-		if (type == 2 || type == 3 || type > 7)
-			return false;
-	}
-	return true;
-}
-
 /*
  * A guest write may not toggle LME while paging is on. LMA is the CPU's
  * to set, from a guest write or from userspace's KVM_SET_MSRS alike
@@ -347,7 +334,7 @@ int svm_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host)
 	if (field) {
 		if (svm_msr_is_address(index) && !__is_canonical_address(data, 48))
 			return 1;
-		if (index == MSR_IA32_CR_PAT && !svm_pat_valid(data))
+		if (index == MSR_IA32_CR_PAT && !hvm_pat_valid(data))
 			return 1;
 		*field = svm_msr_stored(index, data);
 		return 0;

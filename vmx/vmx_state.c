@@ -265,19 +265,6 @@ void vmx_set_cr8(struct hvm_vcpu *vcpu, u64 cr8)
 	to_vmx(vcpu)->cr8 = cr8 & 15;
 }
 
-static bool vmx_pat_valid(u64 pat)
-{
-	unsigned int i;
-	u8 type;
-
-	for (i = 0; i < 8; i++) {
-		type = pat >> (i * 8);
-		if (type == 2 || type == 3 || type > 7)
-			return false;
-	}
-	return true;
-}
-
 /* MSRs in struct vmx_vcpu (switched around VM entry by vmx_run.c). */
 static u64 *vmx_msr_soft(struct vmx_vcpu *vmx, u32 index)
 {
@@ -385,7 +372,7 @@ int vmx_set_msr(struct hvm_vcpu *vcpu, u32 index, u64 data, bool host)
 
 	if (vmx_msr_is_address(index) && !__is_canonical_address(data, 48))
 		return 1;
-	if (index == MSR_IA32_CR_PAT && !vmx_pat_valid(data))
+	if (index == MSR_IA32_CR_PAT && !hvm_pat_valid(data))
 		return 1;
 	if (index == MSR_IA32_MISC_ENABLE && !host && data != vmx->misc_enable)
 		return 1;
