@@ -20,21 +20,7 @@
 #include <asm/nospec-branch.h>
 #include <asm-generic/errno-base.h>
 
-/* Offsets in u64 gprs[16], in the hardware numbering (enum hvm_gpr). */
-#define G_RCX	(1 * 8)
-#define G_RDX	(2 * 8)
-#define G_RBX	(3 * 8)
-#define G_RBP	(5 * 8)
-#define G_RSI	(6 * 8)
-#define G_RDI	(7 * 8)
-#define G_R8	(8 * 8)
-#define G_R9	(9 * 8)
-#define G_R10	(10 * 8)
-#define G_R11	(11 * 8)
-#define G_R12	(12 * 8)
-#define G_R13	(13 * 8)
-#define G_R14	(14 * 8)
-#define G_R15	(15 * 8)
+#include "kmod/guest_gprs.inc.S"
 
 /* Stack slots after the pushes below. */
 #define S_VMCB		0
@@ -59,19 +45,7 @@ SYM_FUNC_START(svm_world_switch)
 	mov	%rdi, %rax
 2:	vmload
 
-	mov	G_RCX(%rsi), %rcx
-	mov	G_RDX(%rsi), %rdx
-	mov	G_RBX(%rsi), %rbx
-	mov	G_RBP(%rsi), %rbp
-	mov	G_RDI(%rsi), %rdi
-	mov	G_R8(%rsi), %r8
-	mov	G_R9(%rsi), %r9
-	mov	G_R10(%rsi), %r10
-	mov	G_R11(%rsi), %r11
-	mov	G_R12(%rsi), %r12
-	mov	G_R13(%rsi), %r13
-	mov	G_R14(%rsi), %r14
-	mov	G_R15(%rsi), %r15
+	HVM_LOAD_GUEST_GPRS %rsi
 	mov	G_RSI(%rsi), %rsi
 
 	/*
@@ -89,20 +63,7 @@ SYM_FUNC_START(svm_world_switch)
 4:	vmsave
 
 	mov	S_GPRS(%rsp), %rax
-	mov	%rcx, G_RCX(%rax)
-	mov	%rdx, G_RDX(%rax)
-	mov	%rbx, G_RBX(%rax)
-	mov	%rbp, G_RBP(%rax)
-	mov	%rsi, G_RSI(%rax)
-	mov	%rdi, G_RDI(%rax)
-	mov	%r8, G_R8(%rax)
-	mov	%r9, G_R9(%rax)
-	mov	%r10, G_R10(%rax)
-	mov	%r11, G_R11(%rax)
-	mov	%r12, G_R12(%rax)
-	mov	%r13, G_R13(%rax)
-	mov	%r14, G_R14(%rax)
-	mov	%r15, G_R15(%rax)
+	HVM_STORE_GUEST_GPRS %rax
 
 	mov	S_HOST(%rsp), %rax
 5:	vmload
@@ -110,21 +71,7 @@ SYM_FUNC_START(svm_world_switch)
 
 .Lout:
 	cli
-	/*
-	 * No guest value may reach speculative host code: clear the
-	 * registers the pops below do not overwrite, then overwrite the
-	 * return stack buffer the guest filled (the kernel's own VM-exit
-	 * mitigation, keyed on X86_FEATURE_RSB_VMEXIT).
-	 */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
-	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	HVM_SCRUB_GUEST_STATE
 
 	add	$24, %rsp
 	pop	%rbx

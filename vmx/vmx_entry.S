@@ -19,22 +19,7 @@
 #include <asm/segment.h>
 #include <asm-generic/errno-base.h>
 
-/* Offsets in u64 gprs[16], in the hardware numbering (enum hvm_gpr). */
-#define G_RAX	(0 * 8)
-#define G_RCX	(1 * 8)
-#define G_RDX	(2 * 8)
-#define G_RBX	(3 * 8)
-#define G_RBP	(5 * 8)
-#define G_RSI	(6 * 8)
-#define G_RDI	(7 * 8)
-#define G_R8	(8 * 8)
-#define G_R9	(9 * 8)
-#define G_R10	(10 * 8)
-#define G_R11	(11 * 8)
-#define G_R12	(12 * 8)
-#define G_R13	(13 * 8)
-#define G_R14	(14 * 8)
-#define G_R15	(15 * 8)
+#include "kmod/guest_gprs.inc.S"
 
 /* The VMCS field encoding of HOST_RSP (appendix B.4.4). */
 #define VMCS_HOST_RSP	0x6c14
@@ -61,20 +46,8 @@ SYM_FUNC_START(vmx_world_switch)
 	/* ZF from this test chooses VMRESUME; the MOVs keep the flags. */
 	test	%sil, %sil
 	mov	%rdi, %rax
-	mov	G_RCX(%rax), %rcx
-	mov	G_RDX(%rax), %rdx
-	mov	G_RBX(%rax), %rbx
-	mov	G_RBP(%rax), %rbp
+	HVM_LOAD_GUEST_GPRS %rax
 	mov	G_RSI(%rax), %rsi
-	mov	G_RDI(%rax), %rdi
-	mov	G_R8(%rax), %r8
-	mov	G_R9(%rax), %r9
-	mov	G_R10(%rax), %r10
-	mov	G_R11(%rax), %r11
-	mov	G_R12(%rax), %r12
-	mov	G_R13(%rax), %r13
-	mov	G_R14(%rax), %r14
-	mov	G_R15(%rax), %r15
 	mov	G_RAX(%rax), %rax
 	jnz	.Lresume
 2:	vmlaunch
@@ -89,39 +62,12 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	ENDBR
 	push	%rax
 	mov	8(%rsp), %rax
-	mov	%rcx, G_RCX(%rax)
-	mov	%rdx, G_RDX(%rax)
-	mov	%rbx, G_RBX(%rax)
-	mov	%rbp, G_RBP(%rax)
-	mov	%rsi, G_RSI(%rax)
-	mov	%rdi, G_RDI(%rax)
-	mov	%r8, G_R8(%rax)
-	mov	%r9, G_R9(%rax)
-	mov	%r10, G_R10(%rax)
-	mov	%r11, G_R11(%rax)
-	mov	%r12, G_R12(%rax)
-	mov	%r13, G_R13(%rax)
-	mov	%r14, G_R14(%rax)
-	mov	%r15, G_R15(%rax)
+	HVM_STORE_GUEST_GPRS %rax
 	popq	G_RAX(%rax)
 	xor	%eax, %eax
 
 .Lout:
-	/*
-	 * No guest value may reach speculative host code: clear the
-	 * registers the pops below do not overwrite, then overwrite the
-	 * return stack buffer the guest filled (the kernel's own VM-exit
-	 * mitigation, keyed on X86_FEATURE_RSB_VMEXIT).
-	 */
-	xor	%ecx, %ecx
-	xor	%edx, %edx
-	xor	%esi, %esi
-	xor	%edi, %edi
-	xor	%r8d, %r8d
-	xor	%r9d, %r9d
-	xor	%r10d, %r10d
-	xor	%r11d, %r11d
-	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	HVM_SCRUB_GUEST_STATE
 
 	add	$8, %rsp
 	pop	%rbx
