@@ -97,6 +97,24 @@ struct hvm_last_exit {
 	u64 info2;
 };
 
+/*
+ * An exception queued for the next entry, by hvmod (a fault it raises)
+ * or by KVM_SET_VCPU_EVENTS; both back ends keep one
+ * (kmod/vcpu_events.c has its helpers).
+ */
+struct hvm_queued_exception {
+	bool pending;
+	/*
+	 * Set by KVM_SET_VCPU_EVENTS: without KVM_CAP_EXCEPTION_PAYLOAD,
+	 * KVM takes such an exception as already injected, so it goes in
+	 * without the RF a newly raised fault gets.
+	 */
+	bool reinject;
+	bool has_error;
+	u8 vector;
+	u32 error;
+};
+
 struct hvm_arch_ops {
 	const char *name;	/* "svm" or "vmx": logs and debugfs */
 

@@ -9,14 +9,11 @@
 
 #include <asm/debugreg.h>
 
-/* DR7 after RESET: bit 10 reads as 1, no breakpoint enabled. */
-#define HVM_DR7_FIXED_1		0x400ULL
-
 void hvm_dregs_reset(struct hvm_dregs *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->dr6 = DR6_RESERVED;
-	d->dr7 = HVM_DR7_FIXED_1;
+	d->dr7 = HVM_DR7_RESET;
 }
 
 /* DR4 and DR5 alias DR6 and DR7 (the caller has checked CR4.DE). */
@@ -47,6 +44,6 @@ int hvm_mov_dr(struct hvm_vcpu *vcpu, struct hvm_dregs *d, unsigned int n,
 		val = (u32)val;
 	if (n >= 6 && val >> 32)
 		return 1;
-	*dr = n >= 6 ? val | (n & 1 ? HVM_DR7_FIXED_1 : DR6_RESERVED) : val;
+	*dr = n >= 6 ? val | (n & 1 ? HVM_DR7_RESET : DR6_RESERVED) : val;
 	return 0;
 }

@@ -224,6 +224,8 @@ bool hvm_cr4_valid(struct hvm_vcpu *vcpu, u64 cr4);
 int hvm_set_cr4(struct hvm_vcpu *vcpu, u64 cr4);
 
 /* kmod/dr.c: the guest's debug registers, emulated for both back ends. */
+/* DR7 after RESET: bit 10 reads as 1, no breakpoint enabled. */
+#define HVM_DR7_RESET		0x400ULL
 struct hvm_dregs {
 	u64 dr[4];
 	u64 dr6, dr7;
@@ -240,6 +242,12 @@ long hvm_vcpu_fpu_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 /* kmod/vcpu_events.c: KVM_GET/SET_VCPU_EVENTS, KVM_NMI. */
 long hvm_vcpu_events_ioctl(struct hvm_vcpu *vcpu, unsigned int ioctl,
 			   void __user *argp);
+void hvm_exception_queue(struct hvm_queued_exception *e, u8 vector,
+			 bool has_error, u32 error);
+void hvm_exception_get_event(const struct hvm_queued_exception *e,
+			     struct hvm_events *ev);
+void hvm_exception_set_event(struct hvm_queued_exception *e,
+			     const struct hvm_events *ev);
 
 /* kmod/vcpu.c */
 struct hvm_vcpu *hvm_vcpu_alloc(struct hvm_vm *vm, u32 id);

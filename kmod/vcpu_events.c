@@ -32,6 +32,40 @@
 /* The exception vectors: 0..31. */
 #define HVM_NR_EXCEPTIONS	32
 
+/* A fault hvmod raises: it gets RF when it goes in (hvm_mark_fault()). */
+void hvm_exception_queue(struct hvm_queued_exception *e, u8 vector,
+			 bool has_error, u32 error)
+{
+	e->pending = true;
+	e->reinject = false;
+	e->vector = vector;
+	e->has_error = has_error;
+	e->error = error;
+}
+
+/* For get_events: the queued exception, unless one is already in @ev. */
+void hvm_exception_get_event(const struct hvm_queued_exception *e,
+			     struct hvm_events *ev)
+{
+	if (ev->exception || !e->pending)
+		return;
+	ev->exception = true;
+	ev->exception_nr = e->vector;
+	ev->has_error = e->has_error;
+	ev->error = e->has_error ? e->error : 0;
+}
+
+/* For set_events: userspace's exception, taken as already injected. */
+void hvm_exception_set_event(struct hvm_queued_exception *e,
+			     const struct hvm_events *ev)
+{
+	e->pending = ev->exception;
+	e->reinject = ev->exception;
+	e->vector = ev->exception_nr;
+	e->has_error = ev->has_error;
+	e->error = ev->error;
+}
+
 static int hvm_vcpu_get_events(struct hvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_vcpu_events events;

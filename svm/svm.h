@@ -16,22 +16,6 @@
 #include "kmod/hvm.h"
 #include "svm/svm_caps.h"
 
-/* DR7 after RESET: bit 10 reads as 1, no breakpoint enabled. */
-#define SVM_DR7_FIXED_1		0x400ULL
-
-struct svm_pending_exception {
-	bool pending;
-	/*
-	 * Set by KVM_SET_VCPU_EVENTS: without KVM_CAP_EXCEPTION_PAYLOAD,
-	 * KVM takes such an exception as already injected, so it goes in
-	 * without the RF a newly raised fault gets.
-	 */
-	bool reinject;
-	bool has_error;
-	u8 vector;
-	u32 error;
-};
-
 struct svm_vm {
 	struct page *pml5;		/* (o) 5-level hosts only, else NULL */
 	u64 nested_cr3;			/* (o) for every VMCB of the VM */
@@ -47,7 +31,7 @@ struct svm_vcpu {
 	bool flush_tlb;			/* [V] flush the ASID at next entry */
 	u32 exitintinfo;		/* [V] event the last exit interrupted */
 	u32 exitintinfo_err;		/* [V] its error code */
-	struct svm_pending_exception exception;	/* [V] queued for entry */
+	struct hvm_queued_exception exception;	/* [V] queued for entry */
 	bool irq_window;		/* [V] exit when interrupts can go in */
 	u8 nmi_pending;			/* [V] NMIs waiting (KVM_NMI): 0..2 */
 	bool nmi_masked;		/* [V] an NMI handler runs: until IRET */

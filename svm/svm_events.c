@@ -138,16 +138,10 @@ void svm_nmi_after_exit(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 void svm_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
-	const struct svm_pending_exception *e = &svm->exception;
 
 	memset(ev, 0, sizeof(*ev));
 	svm_get_exitintinfo(svm, ev);
-	if (!ev->exception && e->pending) {
-		ev->exception = true;
-		ev->exception_nr = e->vector;
-		ev->has_error = e->has_error;
-		ev->error = e->has_error ? e->error : 0;
-	}
+	hvm_exception_get_event(&svm->exception, ev);
 	/* As kvm-amd: the one bit reads as both kinds of shadow. */
 	if (svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)
 		ev->shadow = KVM_X86_SHADOW_INT_MOV_SS | KVM_X86_SHADOW_INT_STI;
@@ -180,16 +174,11 @@ static u32 svm_intinfo_from_user(const struct hvm_events *ev)
 void svm_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
-	struct svm_pending_exception *e = &svm->exception;
 	struct vmcb_control_area *c = &svm->vmcb->control;
 
 	svm->exitintinfo = 0;
 	svm->exitintinfo_err = 0;
-	e->pending = ev->exception;
-	e->reinject = ev->exception;
-	e->vector = ev->exception_nr;
-	e->has_error = ev->has_error;
-	e->error = ev->error;
+	hvm_exception_set_event(&svm->exception, ev);
 	svm->exitintinfo = svm_intinfo_from_user(ev);
 	/* KVM keeps what process_nmi() would: at most 2 waiting. */
 	svm->nmi_pending = min_t(u8, ev->nmi_pending, 2);

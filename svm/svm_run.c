@@ -116,13 +116,7 @@ void svm_flush_guest_tlb(struct hvm_vcpu *vcpu)
 void svm_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error)
 {
-	struct svm_pending_exception *e = &to_svm(vcpu)->exception;
-
-	e->pending = true;
-	e->reinject = false;
-	e->vector = vector;
-	e->has_error = has_error;
-	e->error = error;
+	hvm_exception_queue(&to_svm(vcpu)->exception, vector, has_error, error);
 }
 
 bool svm_interrupt_allowed(struct hvm_vcpu *vcpu)
@@ -177,7 +171,7 @@ static void svm_inject_events(struct hvm_vcpu *vcpu, struct svm_vcpu *svm)
 {
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u32 info = svm->exitintinfo, type = info & SVM_EXITINTINFO_TYPE_MASK;
-	struct svm_pending_exception *e = &svm->exception;
+	struct hvm_queued_exception *e = &svm->exception;
 
 	svm->exitintinfo = 0;
 	if ((info & SVM_EXITINTINFO_VALID) && type != SVM_EXITINTINFO_TYPE_SOFT &&
@@ -250,7 +244,7 @@ int svm_enter_guest(struct hvm_vcpu *vcpu)
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
 	/* The guest's DR7 stays virtual: no breakpoint on host addresses. */
-	vmcb->save.dr7 = SVM_DR7_FIXED_1;
+	vmcb->save.dr7 = HVM_DR7_RESET;
 	/* No VMCB clean bits: every field is reloaded on every VMRUN. */
 	vmcb->control.clean = 0;
 

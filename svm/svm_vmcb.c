@@ -101,7 +101,7 @@ static void svm_init_save(struct vmcb_save_area *s)
 	/* VMRUN requires EFER.SVME; the guest never sees it (svm_get_msr). */
 	s->efer = EFER_SVME;
 	s->dr6 = SVM_DR6_RESET;
-	s->dr7 = SVM_DR7_FIXED_1;
+	s->dr7 = HVM_DR7_RESET;
 	s->g_pat = SVM_PAT_RESET;
 }
 

@@ -189,10 +189,6 @@ static int vmx_cpu_enable(void)
 	return r;
 }
 
-/* INVEPT/INVVPID types (SDM 31.3). */
-#define VMX_INV_SINGLE		1
-#define VMX_INV_ALL		2
-
 /*
  * Every EPT and VPID translation this CPU caches (with interrupts off):
  * the next hypervisor to use VMX here (kvm-intel, or hvmod again) may
@@ -251,14 +247,9 @@ static int vmx_vm_init(struct hvm_vm *vm)
 }
 
 /* On each CPU: this VM's EPT translations (its vCPUs are gone). */
-static void vmx_invept_local(void *arg)
+static void vmx_invept_local(void *eptp)
 {
-	u64 desc[2] = { *(u64 *)arg, 0 };
-
-	if (vmx_caps.invept_single)
-		vmx_insn_invept(VMX_INV_SINGLE, desc);
-	else
-		vmx_insn_invept(VMX_INV_ALL, desc);
+	vmx_invept(*(u64 *)eptp);
 }
 
 /*

@@ -20,8 +20,9 @@
 #include "kmod/hvm.h"
 #include "vmx/vmx_caps.h"
 
-/* DR7 after RESET: bit 10 reads as 1, no breakpoint enabled. */
-#define VMX_DR7_FIXED_1		0x400ULL
+/* INVEPT and INVVPID types (31.3). */
+#define VMX_INV_SINGLE		1
+#define VMX_INV_ALL		2
 /* Exit reason recorded for a VMLAUNCH/VMRESUME that failed (VMfail). */
 #define VMX_EXIT_VMFAIL		0xffffffffU
 
@@ -35,15 +36,6 @@ struct vmx_exit_info {
 	u32 idt_error;		/* IDT_VECTORING_ERROR_CODE */
 	u32 insn_len;		/* VM_EXIT_INSTRUCTION_LEN */
 	u64 gpa;		/* GUEST_PHYSICAL_ADDRESS (EPT exits) */
-};
-
-/* An exception hvmod or userspace queued for the next entry. */
-struct vmx_pending_exception {
-	bool pending;
-	bool reinject;		/* as svm's: no RF, already "injected" */
-	bool has_error;
-	u8 vector;
-	u32 error;
 };
 
 /* The guest MSRs VM entry does not load: switched around it (vmx_run.c). */
@@ -72,7 +64,7 @@ struct vmx_vcpu {
 	s64 tlb_gen;			/* [V] vm->tlb_gen at the last flush */
 	struct vmx_exit_info exit;	/* [V] of the last exit */
 	u32 intr_state;			/* [V] GUEST_INTERRUPTIBILITY_INFO */
-	struct vmx_pending_exception exception;	/* [V] */
+	struct hvm_queued_exception exception;	/* [V] */
 	bool irq_window;		/* [V] interrupt-window exiting on */
 	u8 nmi_pending;			/* [V] NMIs waiting (KVM_NMI): 0..2 */
 	u64 efer;			/* [V] guest EFER as it sees it */
@@ -138,6 +130,7 @@ void vmx_get_sregs(struct hvm_vcpu *vcpu, struct kvm_sregs *sregs);
 int vmx_set_sregs(struct hvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 void vmx_set_cr4(struct hvm_vcpu *vcpu, u64 cr4);
 int vmx_set_cr0(struct hvm_vcpu *vcpu, u64 cr0);
+u64 vmx_get_cr0(struct hvm_vcpu *vcpu);
 u64 vmx_get_cr8(struct hvm_vcpu *vcpu);
 void vmx_set_cr8(struct hvm_vcpu *vcpu, u64 cr8);
 int vmx_get_msr(struct hvm_vcpu *vcpu, u32 index, u64 *data);
@@ -147,6 +140,7 @@ bool vmx_long_mode_code(struct hvm_vcpu *vcpu);
 /* vmx_run.c */
 int vmx_enter_guest(struct hvm_vcpu *vcpu);
 void vmx_flush_guest_tlb(struct hvm_vcpu *vcpu);
+int vmx_invept(u64 eptp);
 void vmx_set_exec_ctl(struct vmx_vcpu *vmx, u32 bit, bool on);
 void vmx_host_msrs_init(void);
 

@@ -36,13 +36,7 @@ static bool vmx_type_is_soft(u32 info)
 void vmx_queue_exception(struct hvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error)
 {
-	struct vmx_pending_exception *e = &to_vmx(vcpu)->exception;
-
-	e->pending = true;
-	e->reinject = false;
-	e->vector = vector;
-	e->has_error = has_error;
-	e->error = error;
+	hvm_exception_queue(&to_vmx(vcpu)->exception, vector, has_error, error);
 }
 
 bool vmx_interrupt_allowed(struct hvm_vcpu *vcpu)
@@ -89,7 +83,7 @@ static bool vmx_reinject(struct vmx_vcpu *vmx)
 
 static bool vmx_inject_exception(struct hvm_vcpu *vcpu, struct vmx_vcpu *vmx)
 {
-	struct vmx_pending_exception *e = &vmx->exception;
+	struct hvm_queued_exception *e = &vmx->exception;
 	bool err;
 
 	if (!e->pending)
@@ -193,16 +187,10 @@ static void vmx_get_idt_event(const struct vmx_vcpu *vmx,
 void vmx_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	const struct vmx_pending_exception *e = &vmx->exception;
 
 	memset(ev, 0, sizeof(*ev));
 	vmx_get_idt_event(vmx, ev);
-	if (!ev->exception && e->pending) {
-		ev->exception = true;
-		ev->exception_nr = e->vector;
-		ev->has_error = e->has_error;
-		ev->error = e->has_error ? e->error : 0;
-	}
+	hvm_exception_get_event(&vmx->exception, ev);
 	if (vmx->intr_state & GUEST_INTR_STATE_STI)
 		ev->shadow |= KVM_X86_SHADOW_INT_STI;
 	if (vmx->intr_state & GUEST_INTR_STATE_MOV_SS)
@@ -215,14 +203,9 @@ void vmx_get_events(struct hvm_vcpu *vcpu, struct hvm_events *ev)
 void vmx_set_events(struct hvm_vcpu *vcpu, const struct hvm_events *ev)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	struct vmx_pending_exception *e = &vmx->exception;
 	u32 info = 0;
 
-	e->pending = ev->exception;
-	e->reinject = ev->exception;
-	e->vector = ev->exception_nr;
-	e->has_error = ev->has_error;
-	e->error = ev->error;
+	hvm_exception_set_event(&vmx->exception, ev);
 	if (!ev->exception && ev->nmi)
 		info = NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK;
 	else if (!ev->exception && ev->interrupt)

@@ -196,11 +196,9 @@ static int vmx_exit_dr(struct hvm_vcpu *vcpu, struct vmx_vcpu *vmx)
 /* LMSW loads CR0[3:0] but cannot clear PE (SDM vol. 2, LMSW). */
 static u64 vmx_lmsw_value(struct hvm_vcpu *vcpu, u64 q)
 {
-	struct kvm_sregs s;
-	u64 src = VMX_CR_LMSW_SRC(q) & 0xf;
+	u64 cr0 = vmx_get_cr0(vcpu), src = VMX_CR_LMSW_SRC(q) & 0xf;
 
-	vmx_get_sregs(vcpu, &s);
-	return (s.cr0 & ~0xeULL) | src | (s.cr0 & X86_CR0_PE);
+	return (cr0 & ~0xeULL) | src | (cr0 & X86_CR0_PE);
 }
 
 /*

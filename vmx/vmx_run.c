@@ -34,10 +34,6 @@
 
 #include "vmx/vmx.h"
 
-/* INVEPT and INVVPID types (31.3). */
-#define VMX_INV_SINGLE		1
-#define VMX_INV_ALL		2
-
 /* The host's syscall MSRs: the same on every CPU (syscall_init()). */
 static struct vmx_syscall_msrs vmx_host_msrs;
 
@@ -106,7 +102,8 @@ static void vmx_restore_host(struct vmx_vcpu *vmx,
 		hw_breakpoint_restore();
 }
 
-static int vmx_invept(struct vmx_vcpu *vmx, u64 eptp)
+/* This EPTP's translations on this CPU: single-context if supported. */
+int vmx_invept(u64 eptp)
 {
 	u64 desc[2] = { eptp, 0 };
 
@@ -148,7 +145,7 @@ static int vmx_flush(struct hvm_vcpu *vcpu, struct vmx_vcpu *vmx)
 	if (hvm_force_flush)
 		vmx->flush_tlb = true;
 	if (vmx->flush_ept)
-		r = vmx_invept(vmx, ((struct vmx_vm *)vcpu->vm->arch)->eptp);
+		r = vmx_invept(((struct vmx_vm *)vcpu->vm->arch)->eptp);
 	if (!r && vmx->flush_tlb)
 		r = vmx_invvpid(vmx);
 	if (r)

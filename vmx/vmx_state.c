@@ -255,6 +255,17 @@ int vmx_set_cr0(struct hvm_vcpu *vcpu, u64 cr0)
 	return r;
 }
 
+u64 vmx_get_cr0(struct hvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u64 cr0;
+
+	vmx_get(vmx);
+	cr0 = vmx_read_cr0(vmx);
+	vmx_put();
+	return cr0;
+}
+
 u64 vmx_get_cr8(struct hvm_vcpu *vcpu)
 {
 	return to_vmx(vcpu)->cr8;

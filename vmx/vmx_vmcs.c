@@ -312,7 +312,7 @@ static void vmx_write_guest_reset(struct vmx_vcpu *vmx)
 	vmx_write_seg(vmx, VMX_TR, 0, 0, VMX_AR_TSS16_BUSY);
 	vmcs_write(vmx, GUEST_GDTR_LIMIT, 0xffff);
 	vmcs_write(vmx, GUEST_IDTR_LIMIT, 0xffff);
-	vmcs_write(vmx, GUEST_DR7, VMX_DR7_FIXED_1);
+	vmcs_write(vmx, GUEST_DR7, HVM_DR7_RESET);
 	vmcs_write(vmx, GUEST_IA32_PAT, VMX_PAT_RESET);
 	vmcs_write(vmx, GUEST_IA32_DEBUGCTL, 0);
 	/* No VMCS shadowing: the link pointer must be all ones (26.3.1.5). */
