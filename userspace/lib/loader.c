@@ -130,7 +130,8 @@ static int load_elf(struct ctx *c)
 	const uint8_t *d = c->img->data;
 	int is64;
 	uint64_t phoff, entry, off, paddr, filesz, memsz;
-	unsigned int phnum, phentsize, i, loads = 0;
+	unsigned int phnum, phentsize, machine, i, loads = 0;
+	size_t want_phentsize;
 	uint32_t type;
 	int entry_ok = 0;
 
@@ -145,43 +146,38 @@ static int load_elf(struct ctx *c)
 		return fail(c, "not a little-endian ELF image");
 	if (c->img->size < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
 		return fail(c, "ELF header truncated (%zu bytes)", c->img->size);
+	/* The header fields both widths have, then one set of checks. */
 	if (is64) {
 		Elf64_Ehdr h;
 
 		memcpy(&h, d, sizeof(h));
-		if (h.e_machine != EM_X86_64)
-			return fail(c, "ELF64 machine %u is not x86-64",
-				    h.e_machine);
+		machine = h.e_machine;
 		type = h.e_type;
 		phoff = h.e_phoff;
 		phnum = h.e_phnum;
 		phentsize = h.e_phentsize;
 		entry = h.e_entry;
-		if (type != ET_EXEC)
-			return fail(c, "ELF type %u is not an executable (ET_EXEC)",
-				    type);
-		if (phentsize != sizeof(Elf64_Phdr))
-			return fail(c, "ELF program header size %u, expected %zu",
-				    phentsize, sizeof(Elf64_Phdr));
 	} else {
 		Elf32_Ehdr h;
 
 		memcpy(&h, d, sizeof(h));
-		if (h.e_machine != EM_386)
-			return fail(c, "ELF32 machine %u is not i386",
-				    h.e_machine);
+		machine = h.e_machine;
 		type = h.e_type;
 		phoff = h.e_phoff;
 		phnum = h.e_phnum;
 		phentsize = h.e_phentsize;
 		entry = h.e_entry;
-		if (type != ET_EXEC)
-			return fail(c, "ELF type %u is not an executable (ET_EXEC)",
-				    type);
-		if (phentsize != sizeof(Elf32_Phdr))
-			return fail(c, "ELF program header size %u, expected %zu",
-				    phentsize, sizeof(Elf32_Phdr));
 	}
+	if (is64 && machine != EM_X86_64)
+		return fail(c, "ELF64 machine %u is not x86-64", machine);
+	if (!is64 && machine != EM_386)
+		return fail(c, "ELF32 machine %u is not i386", machine);
+	if (type != ET_EXEC)
+		return fail(c, "ELF type %u is not an executable (ET_EXEC)", type);
+	want_phentsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	if (phentsize != want_phentsize)
+		return fail(c, "ELF program header size %u, expected %zu",
+			    phentsize, want_phentsize);
 	if (d[EI_VERSION] != EV_CURRENT)
 		return fail(c, "ELF version %u unknown", d[EI_VERSION]);
 	if (!phnum || !in_file(c, phoff, (uint64_t)phnum * phentsize))
